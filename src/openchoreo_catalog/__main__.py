@@ -1,0 +1,5 @@
+"""Allows ``python -m openchoreo_catalog``."""
+
+from openchoreo_catalog.cli import main
+
+main()
