@@ -1,0 +1,1 @@
+"""Entity providers: where entities come from (OpenChoreo today)."""

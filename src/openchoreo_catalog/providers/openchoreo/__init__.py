@@ -1,0 +1,1 @@
+"""The OpenChoreo providers and the translation of OpenChoreo objects into entities."""

@@ -1,0 +1,1 @@
+"""Pure functions from OpenChoreo API objects to Backstage entities (no I/O)."""
