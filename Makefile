@@ -42,8 +42,9 @@ $(NODE_STAMP): $(NODE_DIR)/package.json
 	else \
 	  npm install --prefix $(NODE_DIR) --no-audit --no-fund --loglevel=error; \
 	fi
+	mkdir -p $(NODE_DIR)/node_modules
 	rm -f $(NODE_DIR)/node_modules/.installed-*
-	touch $(NODE_STAMP)
+	touch $(NODE_DIR)/node_modules/.installed-$$(cat $(NODE_DIR)/package-lock.json 2>/dev/null | cksum | cut -d' ' -f1)
 
 browser:
 	@scripts/ensure-chromium
