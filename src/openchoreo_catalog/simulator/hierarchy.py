@@ -9,6 +9,7 @@ the build workflow), from the component's own fields.
 from __future__ import annotations
 
 import json
+from hashlib import blake2b
 from typing import Any
 
 from openchoreo_catalog.simulator.clock import timestamp
@@ -132,6 +133,8 @@ class ProjectSeq(IndexedSeq):
 
 
 class ComponentSeq(IndexedSeq):
+    """The hot path of the simulator: one BLAKE2b per component gives its name and fields."""
+
     prefix = "comp-"
 
     def __init__(
@@ -143,22 +146,31 @@ class ComponentSeq(IndexedSeq):
         self.project = project
         self.service_fraction = service_fraction
         self._offset = h64(seed, "offset", org, project) % 1000
+        self._key = f"{seed}\x1fcomponent\x1f{org}\x1f{project}\x1f"
+
+    def _raw(self, k: int) -> bytes:
+        return blake2b(f"{self._key}{k}".encode(), digest_size=16).digest()
+
+    def _name(self, k: int, raw: bytes) -> str:
+        return f"comp-{k:0{self._width}d}-{COMPONENT_WORDS[raw[15] % len(COMPONENT_WORDS)]}"
 
     def name(self, k: int) -> str:
-        word = COMPONENT_WORDS[h64(self.seed, "component", self.org, self.project, k) % 20]
-        return f"comp-{k:0{self._width}d}-{word}"
+        return self._name(k, self._raw(k))
 
     def is_service(self, k: int) -> bool:
         """Low-discrepancy choice: any run of components holds close to the exact fraction."""
         return ((k + self._offset) * _PHI) % 1.0 < self.service_fraction
 
     def item(self, k: int) -> Item:
-        name = self.name(k)
-        raw = digest(self.seed, "component-fields", self.org, self.project, k)
+        raw = self._raw(k)
+        name = self._name(k, raw)
         h = int.from_bytes(raw[:8], "big")
         table = SERVICE_TYPES if self.is_service(k) else OTHER_TYPES
         kind = _pick(table, (h >> 8) % 100)
-        display = NON_ASCII_TITLES[h % len(NON_ASCII_TITLES)] if h % 7 == 0 else title(name)
+        if h % 7 == 0:
+            display = NON_ASCII_TITLES[h % len(NON_ASCII_TITLES)]
+        else:
+            display = f"{COMPONENT_WORDS[raw[15] % len(COMPONENT_WORDS)].capitalize()} {k}"
         return {
             "uid": uid_from(raw),
             "name": name,

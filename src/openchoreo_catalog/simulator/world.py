@@ -46,7 +46,7 @@ COMPONENT_KINDS: dict[str, Callable[[int, Item], list[Item]]] = {
     "release-bindings": component_resources.release_bindings,
     "bindings": component_resources.bindings,
 }
-INITIAL_RV = 1
+INITIAL_RV = 1000
 
 
 class World:
