@@ -78,10 +78,7 @@ class RetryingTransport(httpx.AsyncBaseTransport):
         stats.requests[endpoint] += 1
         try:
             response = await self._inner.handle_async_request(request)
-            try:
-                body = b"".join([chunk async for chunk in response.aiter_raw()])
-            finally:
-                await response.aclose()
+            body = await _read_raw(response)
         except httpx.TransportError:
             stats.transport_errors += 1
             raise
@@ -102,3 +99,15 @@ class RetryingTransport(httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         await self._inner.aclose()
+
+
+async def _read_raw(response: httpx.Response) -> bytes:
+    """The body as it came off the wire (still compressed, if it was)."""
+    try:
+        return response.content  # already in memory (in-process and mock transports)
+    except httpx.ResponseNotRead:
+        pass
+    try:
+        return b"".join([chunk async for chunk in response.aiter_raw()])
+    finally:
+        await response.aclose()

@@ -133,7 +133,10 @@ class SimulatorApp:
             rule = fired["error"]
             status = int(rule.params.get("status", 503))
             code = str(rule.params.get("code") or _default_code(status))
-            return error_response(status, code, "Injected failure")
+            response = error_response(status, code, "Injected failure")
+            if "retryAfter" in rule.params:
+                response.headers.append((b"retry-after", str(rule.params["retryAfter"]).encode()))
+            return response
         if "throttle" in fired:
             retry_after = str(fired["throttle"].params.get("retryAfter", "1"))
             response = error_response(429, "TOO_MANY_REQUESTS", "Too many requests")

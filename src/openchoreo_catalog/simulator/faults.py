@@ -9,7 +9,7 @@ the request path; ``on``: ``any``, ``first`` pages or ``continue`` pages only) a
 Kinds and their parameters:
 
 * ``latency`` (``ms``) — delay the response.
-* ``error`` (``status`` 503, ``code``) — answer with a 5xx (or any) error envelope.
+* ``error`` (``status`` 503, ``code``, ``retryAfter``) — answer with a 5xx (or any) error.
 * ``throttle`` (``retryAfter``: seconds or an HTTP date, default ``"1"``) — 429.
 * ``drop`` — close the connection without any response.
 * ``expire`` — a continue request gets the real 410 ``CONTINUE_TOKEN_EXPIRED``.

@@ -65,9 +65,9 @@ def environments(seed: int, org: str) -> list[Item]:
 
 
 def dataplanes(seed: int, org: str) -> list[Item]:
-    names = ["default"]
+    names = ["default", "edge"]
     if h64(seed, "dp", org) % 2:
-        names.append("edge")
+        names.append("gpu")
     return [
         {
             "name": name,
@@ -94,14 +94,15 @@ def buildplanes(seed: int, org: str) -> list[Item]:
     """The Go server's shape: no ``kubernetesClusterName``/``apiServerURL`` (spec-only)."""
     return [
         {
-            "name": "default",
+            "name": name,
             "namespace": org,
-            "displayName": "Default build plane",
+            "displayName": f"{name.capitalize()} build plane",
             "description": "Runs component builds",
             "observabilityPlaneRef": "default",
-            "createdAt": timestamp(h64(seed, "bp-time", org)),
+            "createdAt": timestamp(h64(seed, "bp-time", org, name)),
             "status": "Ready",
         }
+        for name in ("ci", "default")
     ]
 
 
