@@ -44,7 +44,9 @@ def test_changes_bump_the_resource_version_and_show_in_counts(
     ],
 )
 def test_bad_admin_requests_are_refused_with_a_reason(
-    simulator: InProcessSimulator, call, status: int  # type: ignore[no-untyped-def]
+    simulator: InProcessSimulator,
+    call,
+    status: int,  # type: ignore[no-untyped-def]
 ) -> None:
     org = simulator.admin.dataset(components=False)["orgs"][0]["org"]["name"]
     with pytest.raises(AdminError, match=f"HTTP {status}"):

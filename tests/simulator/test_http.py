@@ -57,7 +57,10 @@ async def test_limits_default_to_100_and_clamp_at_512(
     rest = await http.get(path, params={"limit": 512, "continue": clamped["metadata"]["continue"]})
     last = rest.json()["data"]
     assert len(last["items"]) == 88
-    assert last["metadata"] == {"resourceVersion": clamped["metadata"]["resourceVersion"], "hasMore": False}
+    assert last["metadata"] == {
+        "resourceVersion": clamped["metadata"]["resourceVersion"],
+        "hasMore": False,
+    }
 
 
 async def test_token_errors_have_the_real_bodies(
@@ -79,7 +82,9 @@ async def test_token_errors_have_the_real_bodies(
         "error": EXPIRED_MESSAGE,
         "code": "CONTINUE_TOKEN_EXPIRED",
     }
-    assert EXPIRED_MESSAGE == "Continue token has expired. Please restart listing from the beginning."
+    assert (
+        EXPIRED_MESSAGE == "Continue token has expired. Please restart listing from the beginning."
+    )
 
 
 async def test_list_items_carry_no_workload_and_single_gets_add_it_on_request(
