@@ -90,9 +90,9 @@ class FaultRule:
             kind=kind,
             match=_optional(spec, "match", str),
             on=spec.get("on", "any"),
-            rate=float(_optional(spec, "rate", (int, float)) or 1.0),
+            rate=float(_default(_optional(spec, "rate", (int, float)), 1.0)),
             every=_optional(spec, "every", int),
-            after=int(_optional(spec, "after", int) or 0),
+            after=int(_default(_optional(spec, "after", int), 0)),
             times=_optional(spec, "times", int),
             params={k: spec[k] for k in _PARAMS if k in spec},
             id=rule_id,
@@ -141,6 +141,10 @@ class FaultRule:
             return False
         self.applied += 1
         return True
+
+
+def _default(value: Any, default: float) -> Any:
+    return default if value is None else value
 
 
 def _optional(spec: dict[str, Any], key: str, kind: type | tuple[type, ...]) -> Any:
