@@ -35,9 +35,11 @@ def test_a_rate_of_zero_never_fires_and_one_always_does() -> None:
 def test_scopes_first_and_continue_pages() -> None:
     first = FaultRule.from_json({"kind": "error", "on": "first"}, 1)
     expire = FaultRule.from_json({"kind": "expire"}, 2)
-    assert fired(first) and not fired(first, continuing=True)
+    assert fired(first)
+    assert not fired(first, continuing=True)
     assert expire.on == "continue"
-    assert fired(expire, continuing=True) and not fired(expire)
+    assert fired(expire, continuing=True)
+    assert not fired(expire)
 
 
 def test_the_first_rule_of_a_kind_wins_and_rules_can_be_removed() -> None:
