@@ -13,6 +13,7 @@ from openchoreo_catalog.openchoreo import OpenChoreoClient
 from openchoreo_catalog.pagination import (
     ContinueTokenExpired,
     InvalidContinueToken,
+    MalformedPage,
     PaginationStalled,
 )
 from openchoreo_catalog.simulator import InProcessSimulator
@@ -172,3 +173,13 @@ async def test_limits_out_of_range_are_never_sent(
     queries = [parse_qs(r["query"]) for r in simulator.admin.requests()["recent"]]
     assert queries
     assert all(q["limit"] == [sent] for q in queries)
+
+
+async def test_has_more_without_a_token_is_a_malformed_page(
+    simulator: InProcessSimulator, openchoreo_client: OpenChoreoClient
+) -> None:
+    case = components_case(simulator)
+    simulator.admin.add_fault("has_more_no_token", match="/components$")
+    with pytest.raises(MalformedPage, match="hasMore but sent no continue token") as caught:
+        await case.walk(openchoreo_client, 512)
+    assert case.path in str(caught.value)

@@ -25,7 +25,7 @@ from openchoreo_catalog.openchoreo.decode import (
     success_data,
     validate,
 )
-from openchoreo_catalog.openchoreo.errors import OpenChoreoUnavailable
+from openchoreo_catalog.openchoreo.errors import OpenChoreoProtocolError, OpenChoreoUnavailable
 from openchoreo_catalog.openchoreo.retry import RetryPolicy
 from openchoreo_catalog.openchoreo.stats import RequestStats
 from openchoreo_catalog.openchoreo.transport import ATTEMPTS, ENDPOINT, RetryingTransport
@@ -220,6 +220,10 @@ class BaseOpenChoreoClient:
                 f"no response after {attempts} attempt{'s' if attempts != 1 else ''}: "
                 f"{type(error).__name__}: {error or 'connection failed'}",
                 endpoint=endpoint,
+            ) from None
+        except httpx.HTTPError as error:  # e.g. a body that fails its Content-Encoding
+            raise OpenChoreoProtocolError(
+                f"unreadable response: {type(error).__name__}: {error}", endpoint=endpoint
             ) from None
         body = parse_json(response, endpoint)
         raise_for_status(response, body, endpoint, dialect=self.dialect if paged else None)

@@ -20,6 +20,7 @@ Kinds and their parameters:
   never appears in lists.
 * ``stall`` — a continue request gets back the very token it sent.
 * ``empty_continue`` — the last page says ``"continue": ""`` instead of leaving it out.
+* ``has_more_no_token`` — the last page says ``hasMore: true`` but gives no token.
 * ``malformed_json`` — the body is cut short: not JSON.
 * ``wrong_type`` (``field``, default ``name``) — the first item (or the object) gets a
   number where a string belongs.
@@ -47,6 +48,7 @@ KINDS = frozenset(
         "hide",
         "stall",
         "empty_continue",
+        "has_more_no_token",
         "malformed_json",
         "wrong_type",
         "huge",

@@ -134,7 +134,7 @@ def _data(items: list[Item], rv: int, next_token: str | None, ctx: ListContext) 
         metadata["continue"] = next_token
     elif "empty_continue" in ctx.faults:
         metadata["continue"] = ""
-    metadata["hasMore"] = bool(next_token)
+    metadata["hasMore"] = bool(next_token) or "has_more_no_token" in ctx.faults
     return {"items": items, "metadata": metadata}
 
 
