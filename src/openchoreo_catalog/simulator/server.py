@@ -176,6 +176,7 @@ class SimulatorProcess:
             *config_args(config),
             *extra_args,
         ]
+        self._token = config.token
         self._process: subprocess.Popen[str] | None = None
         self.url = ""
         self.base_url = ""
@@ -193,6 +194,9 @@ class SimulatorProcess:
 
     def start(self, timeout: float = 30.0) -> Self:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        env.pop("OPENCHOREO_SIMULATOR_TOKEN", None)
+        if self._token:
+            env["OPENCHOREO_SIMULATOR_TOKEN"] = self._token
         self._process = subprocess.Popen(  # noqa: S603 - our own interpreter and CLI
             self.args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
         )
@@ -238,7 +242,8 @@ class SimulatorProcess:
 
 
 def config_args(config: SimulatorConfig) -> list[str]:
-    """CLI arguments that recreate ``config`` (initial faults go as ``--fault`` JSON)."""
+    """CLI arguments that recreate ``config`` (initial faults go as ``--fault`` JSON; the
+    token goes in ``OPENCHOREO_SIMULATOR_TOKEN``)."""
     import orjson
 
     args = [
@@ -253,9 +258,7 @@ def config_args(config: SimulatorConfig) -> list[str]:
     ]
     for fault in config.faults:
         args.append(f"--fault={orjson.dumps(fault).decode()}")
-    if config.token:
-        args.append(f"--token={config.token}")
-    return args
+    return args  # the token travels in the environment, not on the visible command line
 
 
 def _read_line(process: subprocess.Popen[str], timeout: float) -> str | None:
