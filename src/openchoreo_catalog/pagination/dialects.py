@@ -28,11 +28,16 @@ from openchoreo_catalog.pagination.page import Page
 
 
 class PaginationDialect(Protocol):
-    """How one API generation spells pagination."""
+    """How one API generation spells pagination (read-only, so frozen dataclasses fit)."""
 
-    name: str
-    max_limit: int
-    default_limit: int
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def max_limit(self) -> int: ...
+
+    @property
+    def default_limit(self) -> int: ...
 
     def page_params(self, limit: int | None, token: str | None) -> dict[str, str]:
         """Query parameters asking for the page after ``token``."""

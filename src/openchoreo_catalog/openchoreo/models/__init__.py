@@ -1,0 +1,73 @@
+"""Pydantic models of OpenChoreo's responses (organization-era API, ``/api/v1``)."""
+
+from openchoreo_catalog.openchoreo.models.base import ApiModel
+from openchoreo_catalog.openchoreo.models.component_resources import (
+    Binding,
+    BindingStatus,
+    ComponentRelease,
+    ComponentTrait,
+    ReleaseBinding,
+    WorkflowRun,
+)
+from openchoreo_catalog.openchoreo.models.core import Component, Organization, Project
+from openchoreo_catalog.openchoreo.models.platform import (
+    BuildPlane,
+    ComponentType,
+    DataPlane,
+    DeploymentPipeline,
+    Environment,
+    JsonSchema,
+    PromotionPath,
+    SecretReference,
+    TargetEnvironmentRef,
+    Trait,
+    Workflow,
+)
+from openchoreo_catalog.openchoreo.models.workload import (
+    ENDPOINT_TYPES,
+    ComponentWorkflow,
+    Connection,
+    Container,
+    EndpointSchema,
+    Repository,
+    RepositoryRevision,
+    SystemParameters,
+    Workload,
+    WorkloadEndpoint,
+    WorkloadOwner,
+)
+
+__all__ = [
+    "ENDPOINT_TYPES",
+    "ApiModel",
+    "Binding",
+    "BindingStatus",
+    "BuildPlane",
+    "Component",
+    "ComponentRelease",
+    "ComponentTrait",
+    "ComponentType",
+    "ComponentWorkflow",
+    "Connection",
+    "Container",
+    "DataPlane",
+    "DeploymentPipeline",
+    "EndpointSchema",
+    "Environment",
+    "JsonSchema",
+    "Organization",
+    "Project",
+    "PromotionPath",
+    "ReleaseBinding",
+    "Repository",
+    "RepositoryRevision",
+    "SecretReference",
+    "SystemParameters",
+    "TargetEnvironmentRef",
+    "Trait",
+    "Workflow",
+    "WorkflowRun",
+    "Workload",
+    "WorkloadEndpoint",
+    "WorkloadOwner",
+]

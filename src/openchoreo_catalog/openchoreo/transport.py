@@ -1,0 +1,113 @@
+"""An httpx transport that retries, rate-limits and counts, beneath the client.
+
+Layered like httpx's own transports: the client builds requests and interprets responses;
+this layer decides how many times a request goes on the wire. It reads each body fully, so a
+connection dropped mid-body is retried like one dropped before the headers, and the client
+always gets a complete response. Only idempotent methods are retried (see ``retry.py``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import stamina
+
+from openchoreo_catalog.openchoreo.retry import (
+    IDEMPOTENT_METHODS,
+    RETRYABLE_STATUSES,
+    Backoff,
+    RetryableResponse,
+    RetryPolicy,
+)
+from openchoreo_catalog.openchoreo.stats import RequestStats
+
+ENDPOINT = "openchoreo.endpoint"
+"""Request extension: the endpoint template the request counts under in the stats."""
+ATTEMPTS = "openchoreo.attempts"
+"""Request extension set by the transport: how many attempts the request took."""
+GAVE_UP = "openchoreo.gave_up"
+"""Request extension set by the transport: why it stopped retrying early, if it did."""
+
+
+class RetryingTransport(httpx.AsyncBaseTransport):
+    def __init__(
+        self,
+        inner: httpx.AsyncBaseTransport,
+        *,
+        policy: RetryPolicy,
+        stats: RequestStats,
+        limiter: Any = None,
+    ) -> None:
+        self._inner = inner
+        self._policy = policy
+        self._limiter = limiter
+        self.stats = stats
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        endpoint = str(request.extensions.get(ENDPOINT) or f"{request.method} {request.url.path}")
+        if request.method not in IDEMPOTENT_METHODS or self._policy.attempts == 1:
+            request.extensions[ATTEMPTS] = 1
+            return await self._attempt(request, endpoint)
+        backoff = Backoff(self._policy)
+        number = 0
+        try:
+            async for attempt in stamina.retry_context(
+                on=backoff, attempts=self._policy.attempts, timeout=None
+            ):
+                with attempt:
+                    number += 1
+                    request.extensions[ATTEMPTS] = number
+                    if number > 1:
+                        self.stats.retries += 1
+                    response = await self._attempt(request, endpoint)
+                    if response.status_code in RETRYABLE_STATUSES:
+                        raise RetryableResponse(response)
+                    return response
+        except RetryableResponse as exhausted:
+            return exhausted.response
+        finally:
+            if backoff.gave_up_reason:
+                request.extensions[GAVE_UP] = backoff.gave_up_reason
+        raise AssertionError("unreachable: stamina either returns or raises")  # pragma: no cover
+
+    async def _attempt(self, request: httpx.Request, endpoint: str) -> httpx.Response:
+        if self._limiter is not None:
+            await self._limiter.acquire()
+        stats = self.stats
+        stats.requests[endpoint] += 1
+        try:
+            response = await self._inner.handle_async_request(request)
+            body = await _read_raw(response)
+        except httpx.TransportError:
+            stats.transport_errors += 1
+            raise
+        status = response.status_code
+        stats.statuses[status] += 1
+        stats.bytes_received += len(body)
+        if status == 429:
+            stats.throttled += 1
+        elif status >= 500:
+            stats.server_errors += 1
+        return httpx.Response(
+            status,
+            headers=response.headers,
+            content=body,
+            extensions=response.extensions,
+            request=request,
+        )
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+async def _read_raw(response: httpx.Response) -> bytes:
+    """The body as it came off the wire (still compressed, if it was)."""
+    try:
+        return response.content  # already in memory (in-process and mock transports)
+    except httpx.ResponseNotRead:
+        pass
+    try:
+        return b"".join([chunk async for chunk in response.aiter_raw()])
+    finally:
+        await response.aclose()
