@@ -1,0 +1,1 @@
+"""The generic incremental ingestion engine (knows nothing about OpenChoreo)."""
