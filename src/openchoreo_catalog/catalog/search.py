@@ -42,7 +42,8 @@ SPECIAL_KEYS = frozenset(
 )
 
 SearchPair = tuple[str, str | None, str | None]
-"""``(key, value, original)``: lower-cased key and value (None when absent), original text."""
+"""``(key, value, original)``: lower-cased key and value (None when absent), and the original
+text when it differs from the lower-cased value (None otherwise)."""
 SearchRow = tuple[int, str, str | None]
 """``(key_hash, value or NULL_VALUE, original when it differs from value)``."""
 
@@ -55,71 +56,132 @@ def key_hash(key: str) -> int:
 
 
 def search_pairs(entity: Mapping[str, Any]) -> list[SearchPair]:
-    """The readable search rows of ``entity`` (de-duplicated on key and value)."""
-    raw: list[tuple[str, object]] = []
-    _visit("", entity, raw)
-    metadata = entity.get("metadata") or {}
-    raw.append(("metadata.name", metadata.get("name")))
-    raw.append(("metadata.namespace", metadata.get("namespace") or "default"))
-    seen: set[tuple[str, str | None]] = set()
+    """The readable search rows of ``entity`` (de-duplicated on key and value).
+
+    Raises :class:`InvalidEntity` for content that is not JSON (non-string keys, NaN,
+    other Python objects) or has keys that differ only in case, as Backstage does.
+    """
     pairs: list[SearchPair] = []
-    for path, value in raw:
-        key = path.lower()
-        base = key[: -len(ITEM_SUFFIX)] if key.endswith(ITEM_SUFFIX) else key
-        if len(base) > MAX_KEY_LENGTH:
-            continue
-        original = _text(value)
-        lowered = original.lower() if original is not None else None
-        if lowered is not None and len(lowered) > SEARCH_VALUE_MAX:
-            original = lowered = None
-        marker = (key, lowered)
-        if marker in seen:
-            continue
-        seen.add(marker)
-        pairs.append((key, lowered, original))
+    _walk(entity, "", pairs, set())
+    metadata = entity.get("metadata") or {}
+    _add(pairs, set(), "metadata.name", _text(metadata.get("name")))
+    _add(pairs, set(), "metadata.namespace", _text(metadata.get("namespace") or "default"))
     return pairs
 
 
 def search_rows(entity: Mapping[str, Any]) -> list[SearchRow]:
     """The stored search rows of ``entity`` (hash the key, sentinel for no value)."""
-    rows: list[SearchRow] = []
-    for key, value, original in search_pairs(entity):
-        if value is None:
-            rows.append((key_hash(key), NULL_VALUE, None))
-        else:
-            rows.append((key_hash(key), value, original if original != value else None))
-    return rows
+    return [
+        (key_hash(key), NULL_VALUE if value is None else value, original)
+        for key, value, original in search_pairs(entity)
+    ]
 
 
-def _visit(path: str, node: object, out: list[tuple[str, object]]) -> None:
-    if path in SPECIAL_KEYS:
-        return
-    if node is None or isinstance(node, str | bool | int):
-        out.append((path, node))
-    elif isinstance(node, float):
-        if not math.isfinite(node):
-            raise InvalidEntity(path, "must be a finite number")
-        out.append((path, node))
-    elif isinstance(node, list):
-        for item in node:
-            if isinstance(item, str):
-                out.append((path + ITEM_SUFFIX, item))
+_Child = tuple[str, bool, bool]
+_CHILDREN: dict[tuple[str, str], _Child] = {}
+_CHILDREN_MAX = 100_000
+
+
+def _child(parent: str, key: str) -> _Child:
+    """``(lower-cased child path, skipped?, key was lower-case already?)``, cached."""
+    entry = _CHILDREN.get((parent, key))
+    if entry is None:
+        lowered = key.lower()
+        path = f"{parent}.{lowered}" if parent else lowered
+        entry = (path, path in SPECIAL_KEYS or len(path) > MAX_KEY_LENGTH, lowered == key)
+        if len(_CHILDREN) < _CHILDREN_MAX:
+            _CHILDREN[(parent, key)] = entry
+    return entry
+
+
+def _walk(
+    node: Mapping[str, Any],
+    parent: str,
+    pairs: list[SearchPair],
+    seen: set[Any],
+    in_array: bool = False,
+) -> None:
+    """Append the leaves under ``node``; only leaves under arrays can repeat (``seen``)."""
+    mixed_case = False
+    for key, value in node.items():
+        if type(key) is not str:
+            raise InvalidEntity(parent or "entity", "object keys must be strings")
+        path, skip, lower = _child(parent, key)
+        mixed_case = mixed_case or not lower
+        if skip:
+            continue
+        kind = type(value)
+        if kind is str and not in_array:
+            low = value.lower()
+            if len(low) > SEARCH_VALUE_MAX:
+                pairs.append((path, None, None))
             else:
-                _visit(path, item, out)
-    elif isinstance(node, Mapping):
-        lowered: set[str] = set()
-        for key, value in node.items():
-            if not isinstance(key, str):
-                raise InvalidEntity(path or "entity", "object keys must be strings")
-            low = key.lower()
-            if low in lowered:
-                raise InvalidEntity(
-                    f"{path}.{key}" if path else key, "duplicate key that varies only in casing"
-                )
-            lowered.add(low)
-            _visit(f"{path}.{key}" if path else key, value, out)
+                pairs.append((path, low, value if value != low else None))
+        elif kind is str:
+            _add(pairs, seen, path, value)
+        elif kind is dict or isinstance(value, Mapping):
+            _walk(value, path, pairs, seen, in_array)
+        elif kind is list:
+            _items(value, path, pairs, seen)
+        elif in_array:
+            _add(pairs, seen, path, _scalar(value, path))
+        else:
+            text = _scalar(value, path)
+            low = text.lower() if text is not None else None
+            pairs.append((path, low, text if text != low else None))
+    if mixed_case and len({key.lower() for key in node}) != len(node):
+        _reject_case_duplicates(node, parent)
+
+
+def _items(items: list[Any], path: str, pairs: list[SearchPair], seen: set[Any]) -> None:
+    item_key = path + ITEM_SUFFIX
+    for item in items:
+        kind = type(item)
+        if kind is str:
+            _add(pairs, seen, item_key, item)
+        elif kind is dict or isinstance(item, Mapping):
+            _walk(item, path, pairs, seen, in_array=True)
+        elif kind is list:
+            _items(item, path, pairs, seen)
+        else:
+            _add(pairs, seen, path, _scalar(item, path))
+
+
+def _add(pairs: list[SearchPair], seen: set[Any], key: str, text: str | None) -> None:
+    if text is None:
+        lowered = original = None
     else:
-        raise InvalidEntity(path or "entity", f"{type(node).__name__} is not a JSON value")
+        lowered = text.lower()
+        if len(lowered) > SEARCH_VALUE_MAX:
+            lowered = original = None
+        else:
+            original = text if text != lowered else None
+    marker = (key, lowered)
+    if marker not in seen:
+        seen.add(marker)
+        pairs.append((key, lowered, original))
+
+
+def _scalar(value: object, path: str) -> str | None:
+    if value is None or isinstance(value, bool | int):
+        return _text(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise InvalidEntity(path, "must be a finite number")
+        return _text(value)
+    raise InvalidEntity(path, f"{type(value).__name__} is not a JSON value")
+
+
+def _reject_case_duplicates(node: Mapping[Any, Any], parent: str) -> None:
+    seen: set[str] = set()
+    for key in node:
+        low = str(key).lower()
+        if low in seen:
+            raise InvalidEntity(
+                f"{parent}.{key}" if parent else str(key),
+                "duplicate key that varies only in casing",
+            )
+        seen.add(low)
 
 
 def _text(value: object) -> str | None:
