@@ -33,11 +33,10 @@ from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from entities import generate  # noqa: E402
-
-from openchoreo_catalog.db import Database, SqliteTuning  # noqa: E402
-from openchoreo_catalog.ingestion import IncrementalOptions, IngestionEngine  # noqa: E402
-from openchoreo_catalog.ingestion.protocol import Burst, JsonValue, PageResult  # noqa: E402
+from entities import generate
+from openchoreo_catalog.db import Database, SqliteTuning
+from openchoreo_catalog.ingestion import IncrementalOptions, IngestionEngine
+from openchoreo_catalog.ingestion.protocol import Burst, JsonValue, PageResult
 
 POSTGRES_ADMIN = os.environ.get(
     "OPENCHOREO_BENCH_POSTGRES", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
