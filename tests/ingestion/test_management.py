@@ -202,3 +202,25 @@ async def test_reads_are_open(
     response = await client.request(method, BASE + path.format(p="p"))
     assert response.status_code == 200
     assert response.json()["success"] is True
+
+
+async def test_detail_during_a_burst_shows_its_progress(
+    database: Database, make_engine: MakeEngine
+) -> None:
+    seen: list[dict] = []
+
+    class Watching(ScriptedProvider):
+        async def next(self, context: dict, cursor: object) -> object:  # type: ignore[override]
+            if cursor == 2:
+                seen.append(await engine.detail("p"))
+            return await super().next(context, cursor)  # type: ignore[arg-type]
+
+    engine = make_engine(Watching("p", [comps("a", "b"), comps("c"), comps("d")]))
+    await engine.tick("p")
+    burst = seen[0]["currentBurst"]
+    assert burst is not None
+    assert (burst["pages"], burst["entities"], burst["outcome"]) == (2, 3, "running")
+    assert burst["holder"].startswith("test/")
+    assert seen[0]["entitiesSeenThisCycle"] == 3
+    after = await engine.detail("p")
+    assert after["currentBurst"] is None

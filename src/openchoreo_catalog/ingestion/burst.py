@@ -55,6 +55,12 @@ async def open_burst_log(
 ) -> int:
     async def unit(conn: AsyncConnection) -> int:
         await fence.check(conn)
+        # we hold the lease: a burst still "running" belonged to a replica that died
+        await conn.execute(
+            update(bursts)
+            .where(bursts.c.provider_name == record.provider_name, bursts.c.ended_at.is_(None))
+            .values(outcome="abandoned")
+        )
         result = await conn.execute(
             bursts.insert().values(
                 provider_name=record.provider_name,
