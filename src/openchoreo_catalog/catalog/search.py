@@ -195,26 +195,3 @@ def _text(value: object) -> str | None:
             return str(int(value))
         return repr(value)
     return str(value)
-
-
-BUCKET_SHIFT = 13
-"""On SQLite, search rows are partitioned by ``entity_id >> 13`` (8192 entities a bucket).
-
-A bulk load then inserts into a small, hot part of the index instead of all over it: SQLite
-writes every page a transaction dirties to its WAL, and spreading a page's rows over the
-whole index made commits dominate (measured: 2x faster loads at 400,000 entities). Queries
-name the buckets explicitly (``bucket IN (...)``), one index seek each. PostgreSQL and MySQL
-log row changes, not pages, so there every row is in bucket 0 and the index is plain.
-"""
-
-
-def bucket_of(dialect: str, entity_id: int) -> int:
-    """The search-index bucket of an entity."""
-    return entity_id >> BUCKET_SHIFT if dialect == "sqlite" else 0
-
-
-def buckets_upto(dialect: str, max_entity_id: int | None) -> list[int]:
-    """Every bucket that may hold rows when ids go up to ``max_entity_id``."""
-    if dialect != "sqlite" or not max_entity_id:
-        return [0]
-    return list(range((max_entity_id >> BUCKET_SHIFT) + 1))
