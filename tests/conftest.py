@@ -1,3 +1,3 @@
 """Shared fixtures: see ``tests/fixtures/`` (each module documents how to use its fixtures)."""
 
-pytest_plugins = ["tests.fixtures.databases"]
+pytest_plugins = ["tests.fixtures.databases", "tests.fixtures.app"]
