@@ -39,8 +39,8 @@ def test_pairs_follow_backstage_keys() -> None:
     assert ("spec.replicas", "3") in pairs
     assert ("spec.public", "true") in pairs
     assert ("spec.ratio", "1") in pairs
-    assert ("spec.links.url", "u") in pairs
-    assert ("spec.links.url", "v") in pairs
+    assert ("spec.links.url[*]", "u") in pairs  # under an array: may repeat
+    assert ("spec.links.url[*]", "v") in pairs
     assert ("spec.description", None) in pairs  # too long: present without a value
     assert ("spec.nothing", None) in pairs
     assert ("spec.system", "shop") in pairs

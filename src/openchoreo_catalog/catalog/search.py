@@ -6,6 +6,8 @@ than 200 characters (and JSON nulls) kept as "key present, no value". Backstage 
 for each string item of an array, a synthetic row ``<path>.<item> = true``
 (``metadata.tags.java``); we store array string items under ``<path>[]`` instead and answer
 those synthetic keys at query time, which keeps the same filter semantics with fewer rows.
+Every other value reached through an array is stored under ``<path>[*]``, so a bare key is
+known to have at most one value per entity (which lets a sort by it scan the index).
 
 The stored form is compact: keys are 64-bit hashes (queries always know the key they ask
 for), a missing value is :data:`NULL_VALUE`, and the original spelling is kept only where it
@@ -27,6 +29,8 @@ NULL_VALUE = "\x01"
 """Stored for a key whose value is null or too long: a primary key column cannot be NULL."""
 ITEM_SUFFIX = "[]"
 """Appended to the key of string items of arrays."""
+NESTED_SUFFIX = "[*]"
+"""Appended to the key of every other value reached through an array (it may repeat)."""
 MAX_KEY_LENGTH = 200
 
 SPECIAL_KEYS = frozenset(
@@ -118,13 +122,13 @@ def _walk(
             else:
                 pairs.append((path, low, value if value != low else None))
         elif kind is str:
-            _add(pairs, seen, path, value)
+            _add(pairs, seen, path + NESTED_SUFFIX, value)
         elif kind is dict or isinstance(value, Mapping):
             _walk(value, path, pairs, seen, in_array)
         elif kind is list:
             _items(value, path, pairs, seen)
         elif in_array:
-            _add(pairs, seen, path, _scalar(value, path))
+            _add(pairs, seen, path + NESTED_SUFFIX, _scalar(value, path))
         else:
             text = _scalar(value, path)
             low = text.lower() if text is not None else None
@@ -144,7 +148,7 @@ def _items(items: list[Any], path: str, pairs: list[SearchPair], seen: set[Any])
         elif kind is list:
             _items(item, path, pairs, seen)
         else:
-            _add(pairs, seen, path, _scalar(item, path))
+            _add(pairs, seen, path + NESTED_SUFFIX, _scalar(item, path))
 
 
 def _add(pairs: list[SearchPair], seen: set[Any], key: str, text: str | None) -> None:
@@ -195,26 +199,3 @@ def _text(value: object) -> str | None:
             return str(int(value))
         return repr(value)
     return str(value)
-
-
-BUCKET_SHIFT = 13
-"""On SQLite, search rows are partitioned by ``entity_id >> 13`` (8192 entities a bucket).
-
-A bulk load then inserts into a small, hot part of the index instead of all over it: SQLite
-writes every page a transaction dirties to its WAL, and spreading a page's rows over the
-whole index made commits dominate (measured: 2x faster loads at 400,000 entities). Queries
-name the buckets explicitly (``bucket IN (...)``), one index seek each. PostgreSQL and MySQL
-log row changes, not pages, so there every row is in bucket 0 and the index is plain.
-"""
-
-
-def bucket_of(dialect: str, entity_id: int) -> int:
-    """The search-index bucket of an entity."""
-    return entity_id >> BUCKET_SHIFT if dialect == "sqlite" else 0
-
-
-def buckets_upto(dialect: str, max_entity_id: int | None) -> list[int]:
-    """Every bucket that may hold rows when ids go up to ``max_entity_id``."""
-    if dialect != "sqlite" or not max_entity_id:
-        return [0]
-    return list(range((max_entity_id >> BUCKET_SHIFT) + 1))

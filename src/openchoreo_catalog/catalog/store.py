@@ -19,14 +19,22 @@ next page while the database (in its own thread, for SQLite) writes the current 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from openchoreo_catalog.catalog import queries
 from openchoreo_catalog.catalog.mutations import Mutation, MutationResult, Rejection
 from openchoreo_catalog.catalog.plan import Plan, plan_mutation
 from openchoreo_catalog.catalog.prepare import PreparedEntity
+from openchoreo_catalog.catalog.queries import (
+    CountCache,
+    OrderField,
+    QueryRequest,
+    QueryResult,
+    Selection,
+)
 from openchoreo_catalog.catalog.writes import Stored, Writer
 from openchoreo_catalog.db import Database, DatabaseError
 from openchoreo_catalog.db.errors import wrap
@@ -38,10 +46,57 @@ _SWEEP_BATCH = 5_000
 
 
 class CatalogStore:
-    """The catalog held in ``db``."""
+    """The catalog held in ``db``: mutations from providers, and the read queries."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self.counts = CountCache()
+
+    # -- reads (see ``catalog.queries``) ---------------------------------------------------
+
+    async def query_entities(self, request: QueryRequest) -> QueryResult:
+        """A page of ``/entities/by-query``."""
+        return await queries.query_entities(self.db, request, counts=self.counts)
+
+    async def entities_by_refs(
+        self,
+        refs: Sequence[str],
+        *,
+        fields: list[str] | None = None,
+        selection: Selection | None = None,
+    ) -> list[str | None]:
+        """Served entities for ``refs`` in order (None for a miss)."""
+        return await queries.entities_by_refs(self.db, refs, fields=fields, selection=selection)
+
+    async def entity_by_ref(self, ref: str, *, fields: list[str] | None = None) -> str | None:
+        return await queries.entity_by_ref(self.db, ref, fields=fields)
+
+    async def entity_by_uid(self, uid: str, *, fields: list[str] | None = None) -> str | None:
+        return await queries.entity_by_uid(self.db, uid, fields=fields)
+
+    def list_entities(
+        self,
+        *,
+        selection: Selection,
+        order: Sequence[OrderField] = (),
+        limit: int | None = None,
+        offset: int = 0,
+        fields: list[str] | None = None,
+    ) -> AsyncIterator[str]:
+        """The legacy ``GET /entities`` listing, streamed."""
+        return queries.list_entities(
+            self.db, selection=selection, order=order, limit=limit, offset=offset, fields=fields
+        )
+
+    async def facets(
+        self, facets: Sequence[str], *, selection: Selection | None = None
+    ) -> dict[str, list[dict[str, object]]]:
+        return await queries.entity_facets(self.db, facets, selection=selection)
+
+    async def counts_by_kind(self) -> dict[str, int]:
+        return await queries.counts_by_kind(self.db)
+
+    # -- writes ------------------------------------------------------------------------------
 
     @staticmethod
     def prepare(mutation: Mutation) -> Plan:

@@ -19,7 +19,7 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from openchoreo_catalog.catalog.prepare import PreparedEntity
-from openchoreo_catalog.catalog.search import bucket_of, search_rows
+from openchoreo_catalog.catalog.search import search_rows
 from openchoreo_catalog.db import Dialect, execute_in, execute_many, select_in
 from openchoreo_catalog.db.bulk import BulkInsert, delete_by_key_sql, execute_many_raw
 from openchoreo_catalog.db.tables.catalog import entities, relations, search
@@ -29,8 +29,8 @@ _INSERT_ENTITIES = BulkInsert(
 )
 _INSERT_SEARCH = BulkInsert(
     search,
-    ("bucket", "key_hash", "value", "entity_id", "original_value"),
-    ignore_conflicts_on=("bucket", "key_hash", "value", "entity_id"),
+    ("key_hash", "value", "entity_id", "original_value"),
+    ignore_conflicts_on=("key_hash", "value", "entity_id"),
 )
 _INSERT_RELATIONS = BulkInsert(
     relations,
@@ -103,16 +103,11 @@ class Writer:
 
     async def insert_index(self, written: Sequence[tuple[int, PreparedEntity]]) -> None:
         """Insert the search and relation rows of freshly written entities."""
-        dialect = self.dialect
         search_rows_: list[tuple[Any, ...]] = []
         relation_rows: list[tuple[Any, ...]] = []
         for entity_id, prepared in written:
-            bucket = bucket_of(dialect, entity_id)
-            search_rows_.extend(
-                (bucket, key, value, entity_id, original)
-                for key, value, original in prepared.search
-            )
-            relation_rows.extend((entity_id, r.type, r.target_ref) for r in prepared.relations)
+            search_rows_ += [(key, value, entity_id, orig) for key, value, orig in prepared.search]
+            relation_rows += [(entity_id, r.type, r.target_ref) for r in prepared.relations]
         await _INSERT_SEARCH.run(self.conn, search_rows_, bind_limit=self.bind_limit)
         await _INSERT_RELATIONS.run(self.conn, relation_rows, bind_limit=self.bind_limit)
 
@@ -122,11 +117,8 @@ class Writer:
             return
         keys: list[tuple[Any, ...]] = []
         for entity_id, body in old:
-            bucket = bucket_of(self.dialect, entity_id)
-            keys.extend(
-                (bucket, key, value, entity_id) for key, value, _ in search_rows(orjson.loads(body))
-            )
-        sql = delete_by_key_sql(search, ("bucket", "key_hash", "value", "entity_id"), self.dialect)
+            keys += [(key, value, entity_id) for key, value, _ in search_rows(orjson.loads(body))]
+        sql = delete_by_key_sql(search, ("key_hash", "value", "entity_id"), self.dialect)
         await execute_many_raw(self.conn, sql, keys)
         await execute_in(
             self.conn,

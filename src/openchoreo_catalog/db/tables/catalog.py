@@ -6,9 +6,9 @@
   the entity as served minus ``relations``.
 * ``catalog_search``: lower-cased ``(key, value)`` pairs per entity, as Backstage's ``search``
   table. The key is stored as a 64-bit hash (every query knows the key it asks for), NULL
-  values as a sentinel (so the row fits a primary key). The primary key *is* the index:
-  ``(bucket, key_hash, value, entity_id)``; ``bucket`` partitions by entity id on SQLite so
-  the pages a batch of new entities touches stay few (see ``catalog.search``).
+  values as a sentinel (so the row fits a primary key). The primary key *is* the index,
+  ``(key_hash, value, entity_id)``: a filter is one range, a sort by a field one ordered
+  scan, and on SQLite (``WITHOUT ROWID``) each row is one b-tree entry, not two.
 * ``catalog_relations``: relations an entity's own spec declares (``ownedBy``, ``partOf``...);
   the inverse ones (``ownerOf``...) are read through the ``target_ref`` index. Refs, not
   uids, key it: filters compare the ref text (as Backstage does), and refs of one namespace
@@ -20,7 +20,7 @@ their entity (no foreign keys: they would cost a lookup per inserted row).
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Index, Integer, PrimaryKeyConstraint, String, Table
+from sqlalchemy import BigInteger, Column, Index, PrimaryKeyConstraint, String, Table
 
 from openchoreo_catalog.db.metadata import MYSQL_TABLE_OPTIONS, metadata
 from openchoreo_catalog.db.types import BigId, LongText
@@ -50,12 +50,11 @@ entities = Table(
 search = Table(
     "catalog_search",
     metadata,
-    Column("bucket", Integer, nullable=False),
     Column("key_hash", BigInteger, nullable=False),
     Column("value", SEARCH_TEXT, nullable=False),
     Column("entity_id", BigInteger, nullable=False),
     Column("original_value", String(SEARCH_VALUE_MAX), nullable=True),
-    PrimaryKeyConstraint("bucket", "key_hash", "value", "entity_id"),
+    PrimaryKeyConstraint("key_hash", "value", "entity_id"),
     sqlite_with_rowid=False,
     **MYSQL_TABLE_OPTIONS,
 )

@@ -51,14 +51,11 @@ def upgrade() -> None:
     )
     op.create_table(
         "catalog_search",
-        sa.Column("bucket", sa.Integer(), nullable=False),
         sa.Column("key_hash", sa.BigInteger(), nullable=False),
         sa.Column("value", SEARCH_TEXT, nullable=False),
         sa.Column("entity_id", sa.BigInteger(), nullable=False),
         sa.Column("original_value", sa.String(200), nullable=True),
-        sa.PrimaryKeyConstraint(
-            "bucket", "key_hash", "value", "entity_id", name="pk_catalog_search"
-        ),
+        sa.PrimaryKeyConstraint("key_hash", "value", "entity_id", name="pk_catalog_search"),
         sqlite_with_rowid=False,
         **MYSQL,
     )
