@@ -184,6 +184,41 @@ class BaseOpenChoreoClient:
             has_more=page.has_more,
         )
 
+    # -- raw access: for callers that validate item by item ---------------------------------
+
+    async def get_raw(
+        self,
+        template: str,
+        path_params: Mapping[str, str],
+        query: Mapping[str, str] | None = None,
+    ) -> Any:
+        """``data`` of a single GET, as decoded JSON (envelope and status checked, no model).
+
+        For callers that must tolerate one bad field without losing the whole response (the
+        providers skip a bad item and carry on); ``template`` is a path such as
+        ``/orgs/{orgName}`` and counts in :attr:`stats` like the typed methods.
+        """
+        return await self._get(template, path_params, query, paged=False)
+
+    async def page_raw(
+        self,
+        template: str,
+        path_params: Mapping[str, str],
+        *,
+        limit: int | None = None,
+        continue_token: str | None = None,
+    ) -> Page[Any]:
+        """One list page with its items as decoded JSON, not validated against a model.
+
+        The page itself is checked (envelope, ``metadata``, ``items`` is a list, pagination
+        errors are typed) but one malformed item does not fail it: the caller validates item
+        by item, so it can skip a bad item with a warning and keep the rest of the page.
+        """
+        endpoint = self._endpoint(template, path_params)
+        query = self.dialect.page_params(self.page_size if limit is None else limit, continue_token)
+        data = await self._get(template, path_params, query, paged=True)
+        return self.dialect.parse_page(data, endpoint=endpoint)
+
     async def _walk(
         self,
         template: str,

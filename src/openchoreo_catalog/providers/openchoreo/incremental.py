@@ -1,0 +1,175 @@
+"""``OpenChoreoIncrementalEntityProvider``: the platform, walked page by page for the engine.
+
+Wiring (the service does this)::
+
+    provider = OpenChoreoIncrementalEntityProvider(settings.openchoreo, lookup=catalog_lookup)
+    engine.add_provider(provider, IncrementalOptions.from_settings(settings.openchoreo.incremental))
+
+Each burst opens a client (one connection pool), a window of ``maxConcurrentRequests``
+request slots shared by everything the burst fetches, and the burst's page memory. Each
+:meth:`next` returns the entities of one list page (plus the details that page needs) and a
+small JSON cursor (see ``cursor.py``); the traversal itself is ``walker.py``.
+
+Pacing: in a paced burst (the scheduler's normal bursts) the provider waits
+``batchDelayMs`` between two pages, to spare the API; a run-once burst (``ingest --once``,
+benchmarks) never waits and walks ahead instead (``prefetch.py``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from openchoreo_catalog.config import OpenChoreoSettings
+from openchoreo_catalog.ingestion.protocol import Burst, EventHandler, JsonValue, PageResult
+from openchoreo_catalog.openchoreo import OpenChoreoClient
+from openchoreo_catalog.providers.openchoreo.assemble import Assembler, Pending
+from openchoreo_catalog.providers.openchoreo.cursor import Cursor, InvalidCursor
+from openchoreo_catalog.providers.openchoreo.events import OpenChoreoEventHandler
+from openchoreo_catalog.providers.openchoreo.lookup import EntityRefLookup
+from openchoreo_catalog.providers.openchoreo.memory import PageMemory
+from openchoreo_catalog.providers.openchoreo.prefetch import Prefetcher
+from openchoreo_catalog.providers.openchoreo.source import Source
+from openchoreo_catalog.providers.openchoreo.translate.common import TranslationContext
+from openchoreo_catalog.providers.openchoreo.walker import Walker
+
+log = logging.getLogger(__name__)
+
+INCREMENTAL_PROVIDER_NAME = "OpenChoreoIncrementalEntityProvider"
+LOOKAHEAD_PAGES = 2
+
+ClientFactory = Callable[[], OpenChoreoClient]
+
+
+def settings_client_factory(settings: OpenChoreoSettings) -> ClientFactory:
+    """Clients built from ``openchoreo.*`` (base URL, token, rate limit, page size)."""
+    return lambda: OpenChoreoClient.from_settings(settings)
+
+
+@dataclass
+class IncrementalContext:
+    """What one burst holds: client, window, page memory, and the look-ahead if unpaced."""
+
+    client: OpenChoreoClient
+    walker: Walker
+    assembler: Assembler
+    memory: PageMemory
+    paced: bool
+    prefetcher: Prefetcher | None = None
+    pages_served: int = 0
+    current: Pending | None = None
+    list_requests: int = 0
+    expirations: int = 0
+    degraded_pages: int = 0
+    started: float = field(default_factory=lambda: asyncio.get_running_loop().time())
+
+    def new_cycle(self) -> None:
+        """A cycle starts from nothing: forget pages and pipelines of the last one."""
+        self.memory.clear()
+        self.assembler.pipelines_seen.clear()
+
+
+class OpenChoreoIncrementalEntityProvider:
+    """The engine's view of OpenChoreo (see ``ingestion.protocol.IncrementalEntityProvider``).
+
+    ``client_factory`` makes the client a burst uses (default: from ``settings``; tests and
+    benchmarks pass their own to count requests); ``lookup`` lets the event handler find
+    what the catalog holds under an organization or project (for deletions).
+    """
+
+    def __init__(
+        self,
+        settings: OpenChoreoSettings,
+        *,
+        client_factory: ClientFactory | None = None,
+        lookup: EntityRefLookup | None = None,
+        name: str = INCREMENTAL_PROVIDER_NAME,
+    ) -> None:
+        self.settings = settings
+        self._name = name
+        self._client_factory = client_factory or settings_client_factory(settings)
+        self.translation = TranslationContext(name, settings.default_owner)
+        self._events = OpenChoreoEventHandler(
+            settings, self.translation, self._client_factory, lookup
+        )
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def event_handler(self) -> EventHandler:
+        return self._events
+
+    async def aclose(self) -> None:
+        """Close the event handler's client (bursts close their own)."""
+        await self._events.aclose()
+
+    @asynccontextmanager
+    async def around(self, burst: Burst) -> AsyncIterator[IncrementalContext]:
+        incremental = self.settings.incremental
+        client = self._client_factory()
+        try:
+            source = Source(
+                client,
+                asyncio.Semaphore(incremental.max_concurrent_requests),
+                incremental.page_size,
+            )
+            memory = PageMemory()
+            walker = Walker(source, memory)
+            assembler = Assembler(source, self.translation, incremental.fetch_component_details)
+            context = IncrementalContext(client, walker, assembler, memory, burst.paced)
+            if not burst.paced:
+                # a discarded look-ahead may have claimed pipelines: let them be fetched again
+                context.prefetcher = Prefetcher(
+                    walker, assembler, LOOKAHEAD_PAGES, assembler.pipelines_seen.clear
+                )
+            try:
+                yield context
+            finally:
+                await self._close(context)
+        finally:
+            await client.aclose()
+
+    @staticmethod
+    async def _close(context: IncrementalContext) -> None:
+        if context.prefetcher is not None:
+            await context.prefetcher.aclose()
+        if context.current is not None:
+            context.current.cancel()
+            await asyncio.gather(*context.current.tasks, return_exceptions=True)
+
+    async def next(self, context: IncrementalContext, cursor: JsonValue) -> PageResult:
+        try:
+            position = Cursor.from_json(cursor)
+        except InvalidCursor as error:
+            log.warning("%s: unreadable cursor (%s): walking from the start", self.name, error)
+            position, cursor = Cursor(), None
+        if cursor is None:
+            context.new_cycle()
+        if context.paced and context.pages_served:
+            await asyncio.sleep(self.settings.incremental.batch_delay_ms / 1000)
+        if context.prefetcher is not None:
+            pending = await context.prefetcher.take(position)
+        else:
+            pending = context.assembler.start(await context.walker.step(position))
+        context.current = pending
+        result = await pending.result(self.translation)
+        context.current = None
+        context.pages_served += 1
+        context.list_requests += pending.work.list_requests
+        context.expirations += pending.work.expirations
+        if result.degraded:
+            context.degraded_pages += 1
+            for note in result.notes:
+                log.warning("%s: degraded page: %s", self.name, note)
+        return result
+
+
+def describe(result: PageResult) -> dict[str, Any]:
+    """A short summary of a page for logs."""
+    return {"entities": len(result.entities), "done": result.done, "degraded": result.degraded}
