@@ -42,6 +42,9 @@ log = logging.getLogger(__name__)
 INCREMENTAL_PROVIDER_NAME = "OpenChoreoIncrementalEntityProvider"
 LOOKAHEAD_PAGES = 2
 
+pause = asyncio.sleep
+"""The pause between two pages of a paced burst (a name of its own so tests can watch it)."""
+
 ClientFactory = Callable[[], OpenChoreoClient]
 
 
@@ -152,7 +155,7 @@ class OpenChoreoIncrementalEntityProvider:
         if cursor is None:
             context.new_cycle()
         if context.paced and context.pages_served:
-            await asyncio.sleep(self.settings.incremental.batch_delay_ms / 1000)
+            await pause(self.settings.incremental.batch_delay_ms / 1000)
         if context.prefetcher is not None:
             pending = await context.prefetcher.take(position)
         else:
