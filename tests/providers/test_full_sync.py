@@ -75,8 +75,18 @@ async def test_a_degraded_run_adds_and_removes_nothing(sim: InProcessSimulator) 
     assert set(catalog.entities) == before  # the removed organization stays until a clean run
 
 
+class SignallingCatalog(MemoryCatalog):
+    def __init__(self) -> None:
+        super().__init__()
+        self.changed = asyncio.Event()
+
+    async def replace_all(self, provider: str, entities: Any) -> None:
+        await super().replace_all(provider, entities)
+        self.changed.set()
+
+
 async def test_the_schedule_runs_until_stopped(sim: InProcessSimulator) -> None:
-    catalog = MemoryCatalog()
+    catalog = SignallingCatalog()
     settings = settings_for(sim).model_copy(
         update={"schedule": settings_for(sim).schedule.model_copy(update={"frequency": 0.05})}
     )
@@ -87,7 +97,8 @@ async def test_the_schedule_runs_until_stopped(sim: InProcessSimulator) -> None:
     task = asyncio.create_task(provider.run_forever(stop))
     async with asyncio.timeout(20):
         while len(catalog.mutations) < 2:
-            await asyncio.sleep(0.01)
+            await catalog.changed.wait()
+            catalog.changed.clear()
     stop.set()
     await task
     assert all(kind == "full" for kind, _ in catalog.mutations)
