@@ -1,0 +1,1 @@
+"""Alembic migrations (a package only so that installers ship these files; never imported)."""
