@@ -147,10 +147,7 @@ class Clients:
 class Dropping:
     """A full-sync target that keeps nothing (the provider alone)."""
 
-    async def replace_all(self, provider: str, entities: Any) -> None:
-        return None
-
-    async def add(self, provider: str, entities: Any) -> None:
+    async def apply_mutation(self, provider: str, mutation: Any) -> None:
         return None
 
 

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from openchoreo_catalog.catalog.mutations import Delta, Full
 from openchoreo_catalog.ingestion.protocol import EventDelta
 from tests.providers.oracle import ref_of
 
@@ -47,12 +48,14 @@ class MemoryCatalog:
             found.append(ref)
         return found
 
-    # full-sync target
-    async def replace_all(self, provider: str, entities: Sequence[dict[str, Any]]) -> None:
-        self.mutations.append(("full", len(entities)))
-        self.entities = {}
-        self.upsert(entities)
-
-    async def add(self, provider: str, entities: Sequence[dict[str, Any]]) -> None:
-        self.mutations.append(("delta", len(entities)))
-        self.upsert(entities)
+    # full-sync target (the catalog store's signature)
+    async def apply_mutation(self, provider: str, mutation: Delta | Full) -> None:
+        if isinstance(mutation, Full):
+            self.mutations.append(("full", len(mutation.entities)))
+            self.entities = {}
+            self.upsert(list(mutation.entities))
+        else:
+            self.mutations.append(("delta", len(mutation.added)))
+            self.upsert(list(mutation.added))
+            for ref in mutation.removed:
+                self.entities.pop(ref, None)

@@ -80,8 +80,8 @@ class SignallingCatalog(MemoryCatalog):
         super().__init__()
         self.changed = asyncio.Event()
 
-    async def replace_all(self, provider: str, entities: Any) -> None:
-        await super().replace_all(provider, entities)
+    async def apply_mutation(self, provider: str, mutation: Any) -> None:
+        await super().apply_mutation(provider, mutation)
         self.changed.set()
 
 

@@ -17,10 +17,11 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
+from openchoreo_catalog.catalog.mutations import Delta, Full, Mutation
 from openchoreo_catalog.config import OpenChoreoSettings
 from openchoreo_catalog.ingestion.protocol import Entity
 from openchoreo_catalog.openchoreo import OpenChoreoClient, OpenChoreoNotFound
@@ -39,14 +40,10 @@ FULL_PROVIDER_NAME = "OpenChoreoEntityProvider"
 
 
 class FullSyncTarget(Protocol):
-    """Where a run's entities go (the catalog store, through a small adapter)."""
+    """Where a run's entities go: the catalog store (:class:`CatalogStore` fits as is)."""
 
-    async def replace_all(self, provider: str, entities: Sequence[Entity]) -> None:
-        """One full mutation: the provider's entities become exactly ``entities``."""
-        ...
-
-    async def add(self, provider: str, entities: Sequence[Entity]) -> None:
-        """Additions only (a delta with nothing removed)."""
+    async def apply_mutation(self, provider: str, mutation: Mutation) -> Any:
+        """``Full``: the provider's entities become exactly these; ``Delta``: add only."""
         ...
 
 
@@ -59,6 +56,7 @@ class FullRun:
     notes: list[str] = field(default_factory=list)
     requests: int = 0
     seconds: float = 0.0
+    rejected: int = 0
 
 
 class OpenChoreoEntityProvider:
@@ -112,9 +110,18 @@ class OpenChoreoEntityProvider:
                 len(run.notes),
                 len(run.entities),
             )
-            await self.target.add(self.name, run.entities)
+            result = await self.target.apply_mutation(self.name, Delta(added=run.entities))
         else:
-            await self.target.replace_all(self.name, run.entities)
+            result = await self.target.apply_mutation(self.name, Full(entities=run.entities))
+        rejected = getattr(result, "rejected", None)
+        if rejected:
+            run.rejected = len(rejected)
+            log.warning(
+                "%s: the catalog rejected %d entities, e.g. %s",
+                self.name,
+                len(rejected),
+                rejected[0],
+            )
         log.info(
             "%s: %d entities in %.1f s (%d requests)",
             self.name,
