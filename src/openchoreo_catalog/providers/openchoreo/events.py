@@ -46,6 +46,7 @@ from openchoreo_catalog.providers.openchoreo.translate.common import (
 )
 from openchoreo_catalog.providers.openchoreo.translate.names import UnusableName, entity_name
 from openchoreo_catalog.providers.openchoreo.walker import Batch, Work
+from openchoreo_catalog.providers.openchoreo.window import Window
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +133,7 @@ class OpenChoreoEventHandler:
         if self._client is None or self._loop is not loop:
             self._client, self._loop = self._client_factory(), loop
         incremental = self._settings.incremental
-        window = asyncio.Semaphore(incremental.max_concurrent_requests)
+        window = Window(incremental.max_concurrent_requests)
         return Source(self._client, window, incremental.page_size)
 
     async def on_event(self, topic: str, payload: Mapping[str, Any]) -> Ignored | EventDelta:

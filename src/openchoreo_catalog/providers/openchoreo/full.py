@@ -33,6 +33,7 @@ from openchoreo_catalog.providers.openchoreo.incremental import settings_client_
 from openchoreo_catalog.providers.openchoreo.source import Source, walk_raw
 from openchoreo_catalog.providers.openchoreo.translate.common import TranslationContext
 from openchoreo_catalog.providers.openchoreo.walker import Batch, Work
+from openchoreo_catalog.providers.openchoreo.window import Window
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +84,7 @@ class OpenChoreoEntityProvider:
         async with self._client_factory() as client:
             source = Source(
                 client,
-                asyncio.Semaphore(incremental.max_concurrent_requests),
+                Window(incremental.max_concurrent_requests),
                 incremental.page_size,
             )
             assembler = Assembler(source, self.translation, incremental.fetch_component_details)

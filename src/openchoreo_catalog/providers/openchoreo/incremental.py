@@ -36,6 +36,7 @@ from openchoreo_catalog.providers.openchoreo.prefetch import Prefetcher
 from openchoreo_catalog.providers.openchoreo.source import Source
 from openchoreo_catalog.providers.openchoreo.translate.common import TranslationContext
 from openchoreo_catalog.providers.openchoreo.walker import Walker
+from openchoreo_catalog.providers.openchoreo.window import Window
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +120,7 @@ class OpenChoreoIncrementalEntityProvider:
         try:
             source = Source(
                 client,
-                asyncio.Semaphore(incremental.max_concurrent_requests),
+                Window(incremental.max_concurrent_requests),
                 incremental.page_size,
             )
             memory = PageMemory()

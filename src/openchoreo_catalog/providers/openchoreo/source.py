@@ -2,14 +2,13 @@
 
 The providers validate and translate item by item (one bad item is skipped with a warning,
 the rest of the page is kept), so they read pages through the client's raw variants. Every
-request goes through one per-burst :class:`asyncio.Semaphore` ("the window"), so list pages,
-component details, schemas and pipelines together never exceed ``maxConcurrentRequests``
-in flight; the client adds its optional requests-per-second limit beneath.
+request goes through one per-burst :class:`Window`, so list pages, component details,
+schemas and pipelines together never exceed ``maxConcurrentRequests`` in flight (list pages
+first); the client adds its optional requests-per-second limit beneath.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +21,7 @@ from openchoreo_catalog.pagination import (
     PaginationStalled,
 )
 from openchoreo_catalog.providers.openchoreo.metrics import count_expired
+from openchoreo_catalog.providers.openchoreo.window import Window
 
 ORGS = "/orgs"
 ORG = "/orgs/{orgName}"
@@ -55,11 +55,11 @@ class Source:
     """The endpoints the providers read, each call bounded by the burst's window."""
 
     client: OpenChoreoClient
-    window: asyncio.Semaphore
+    window: Window
     page_size: int
 
     async def page(self, template: str, params: Mapping[str, str], token: str | None) -> Page[Any]:
-        async with self.window:
+        async with self.window.slot(urgent=True):
             return await self.client.page_raw(
                 template, params, limit=self.page_size, continue_token=token
             )
@@ -67,7 +67,7 @@ class Source:
     async def get(
         self, template: str, params: Mapping[str, str], query: Mapping[str, str] | None = None
     ) -> Any:
-        async with self.window:
+        async with self.window.slot():
             return await self.client.get_raw(template, params, query)
 
     # -- named conveniences ----------------------------------------------------------------
