@@ -151,11 +151,30 @@ class Dropping:
         return None
 
 
-async def incremental_alone(base_url: str, concurrency: int) -> dict[str, Any]:
+async def open_store(path: str) -> tuple[Any, Any]:
+    from openchoreo_catalog.catalog import CatalogStore
+    from openchoreo_catalog.db import Database
+
+    db = Database.from_url(f"sqlite+aiosqlite:///{path}")
+    await db.migrate()
+    return db, CatalogStore(db)
+
+
+async def incremental_alone(
+    base_url: str, concurrency: int, store_path: str | None
+) -> dict[str, Any]:
+    """The provider driven page by page; with a store path, each page is applied to the
+    catalog on SQLite as a delta (what the engine's page transaction writes, less its
+    bookkeeping)."""
+    from openchoreo_catalog.catalog import Delta
+
     clients = Clients(base_url, concurrency)
     provider = OpenChoreoIncrementalEntityProvider(
         settings(base_url, concurrency), client_factory=clients
     )
+    db = store = None
+    if store_path is not None:
+        db, store = await open_store(store_path)
     entities = pages = 0
     degraded = False
     cursor: Any = None
@@ -163,6 +182,8 @@ async def incremental_alone(base_url: str, concurrency: int) -> dict[str, Any]:
     async with provider.around(Burst(paced=False)) as context:
         while True:
             result = await provider.next(context, cursor)
+            if store is not None:
+                await store.apply_mutation(provider.name, Delta(added=result.entities))
             entities += len(result.entities)
             pages += 1
             degraded = degraded or result.degraded
@@ -170,6 +191,8 @@ async def incremental_alone(base_url: str, concurrency: int) -> dict[str, Any]:
                 break
             cursor = result.cursor
     wall = time.perf_counter() - started
+    if db is not None:
+        await db.dispose()
     return {
         "wall": wall,
         "entities": entities,
@@ -179,14 +202,20 @@ async def incremental_alone(base_url: str, concurrency: int) -> dict[str, Any]:
     }
 
 
-async def full_alone(base_url: str, concurrency: int) -> dict[str, Any]:
+async def full_alone(base_url: str, concurrency: int, store_path: str | None) -> dict[str, Any]:
     clients = Clients(base_url, concurrency)
+    db = None
+    target: Any = Dropping()
+    if store_path is not None:
+        db, target = await open_store(store_path)
     provider = OpenChoreoEntityProvider(
-        settings(base_url, concurrency), Dropping(), client_factory=clients
+        settings(base_url, concurrency), target, client_factory=clients
     )
     started = time.perf_counter()
     run = await provider.run_once()
     wall = time.perf_counter() - started
+    if db is not None:
+        await db.dispose()
     return {
         "wall": wall,
         "entities": len(run.entities),
@@ -204,7 +233,7 @@ def one(args: argparse.Namespace) -> None:
     except ImportError:  # pragma: no cover - uvloop is a dependency off Windows
         pass
     run = incremental_alone if args.only == "incremental" else full_alone
-    result = asyncio.run(run(args.base_url, args.concurrency[0]))
+    result = asyncio.run(run(args.base_url, args.concurrency[0], args.store))
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps(result))
 
@@ -218,7 +247,13 @@ def main() -> None:
     parser.add_argument("--only", choices=["incremental", "full"])
     parser.add_argument("--latency-ms", type=float, action="append")
     parser.add_argument("--concurrency", type=int, action="append")
-    parser.add_argument("--sink", choices=["none"], default="none")
+    parser.add_argument(
+        "--sink",
+        choices=["none", "store"],
+        default="store",
+        help="none: the provider alone; store: pages applied to a SQLite catalog",
+    )
+    parser.add_argument("--store", help=argparse.SUPPRESS)
     parser.add_argument("--base-url", help=argparse.SUPPRESS)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -233,10 +268,10 @@ def main() -> None:
     config = simulator_config(args)
     print(
         f"dataset: {args.orgs} orgs × {args.projects} projects × {args.components} components, "
-        "half services with 2 endpoints; simulator in its own process",
+        f"half services with 2 endpoints; simulator in its own process; sink: {args.sink}",
         flush=True,
     )
-    with SimulatorProcess(config) as sim, tempfile.TemporaryDirectory():
+    with SimulatorProcess(config) as sim, tempfile.TemporaryDirectory() as scratch:
         need = minimum(sim.admin)
         print(
             f"minimum: {need['requests']} requests ({need['lists']} list pages), "
@@ -264,6 +299,11 @@ def main() -> None:
                         sim.base_url,
                         "--concurrency",
                         str(concurrency),
+                        *(
+                            ["--store", f"{scratch}/{provider}-{latency:g}-{concurrency}.sqlite"]
+                            if args.sink == "store"
+                            else []
+                        ),
                     ],
                     capture_output=True,
                     text=True,
