@@ -7,12 +7,14 @@ against the fewest requests any walk could make.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
 import pytest
 
 from openchoreo_catalog.ingestion.protocol import Burst
+from openchoreo_catalog.providers.openchoreo import incremental
 from openchoreo_catalog.providers.openchoreo.incremental import (
     OpenChoreoIncrementalEntityProvider,
 )
@@ -103,6 +105,7 @@ async def test_cursor_stays_small_with_2000_projects() -> None:
     with simulator(3, 2000, 3, 4) as sim:
         provider, _ = provider_for(sim, chunkSize=2, fetchComponentDetails="none")
         sizes = await first_cursor_sizes(provider, 800)
+        await provider.aclose()
     assert max(sizes) < 700
     assert max(sizes[400:]) <= max(sizes[:400]) + 8
 
@@ -119,3 +122,45 @@ async def first_cursor_sizes(
             cursor = result.cursor
             sizes.append(len(json.dumps(cursor)))
     return sizes
+
+
+async def test_run_once_bursts_back_to_back_hand_their_context_on() -> None:
+    """A run-once cycle in many bursts (a page each) re-fetches nothing and wastes nothing:
+    each burst adopts the context (pages, look-ahead, client) the one before left."""
+    with simulator(2, 3, 12, 7) as sim:
+        provider, clients = provider_for(sim)
+        cycle = await run_cycle(provider, resume_every_page=True, paced=False)
+        dataset = sim.admin.dataset()
+        await provider.aclose()
+    assert mismatches(expected(dataset), cycle.entities) == []
+    assert clients.requests == minimum_requests(dataset, 5)
+    assert len(clients.made) == 1
+
+
+async def test_a_context_left_by_a_burst_is_closed_if_no_burst_adopts_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(incremental, "PARK_SECONDS", 0.05)
+    with simulator(1, 2, 4, 3) as sim:
+        provider, clients = provider_for(sim)
+        closed = asyncio.Event()
+        async with provider.around(Burst(paced=False)) as context:
+            client = clients.made[0]
+            close = client.aclose
+
+            async def aclose() -> None:
+                await close()
+                closed.set()
+
+            client.aclose = aclose  # type: ignore[method-assign]
+            await provider.next(context, None)
+        assert not client.is_closed
+        async with asyncio.timeout(5):
+            await closed.wait()
+        assert client.is_closed
+
+        async with provider.around(Burst(paced=False)) as context:
+            await provider.next(context, None)
+        assert not clients.made[1].is_closed
+        await provider.aclose()
+        assert clients.made[1].is_closed

@@ -154,6 +154,10 @@ class BaseOpenChoreoClient:
     async def aclose(self) -> None:
         await self._http.aclose()
 
+    @property
+    def is_closed(self) -> bool:
+        return self._http.is_closed
+
     # -- the two request shapes ------------------------------------------------------------
 
     async def _get_one(

@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 
 INCREMENTAL_PROVIDER_NAME = "OpenChoreoIncrementalEntityProvider"
 LOOKAHEAD_PAGES = 2
+PARK_SECONDS = 5.0
+"""How long a run-once burst's context waits for the next burst to adopt it."""
 
 pause = asyncio.sleep
 """The pause between two pages of a paced burst (a name of its own so tests can watch it)."""
@@ -69,7 +71,9 @@ class IncrementalContext:
     list_requests: int = 0
     expirations: int = 0
     degraded_pages: int = 0
-    started: float = field(default_factory=lambda: asyncio.get_running_loop().time())
+    finished: bool = False
+    """The last page served ended the cycle: nothing to keep for a next burst."""
+    loop: asyncio.AbstractEventLoop = field(default_factory=asyncio.get_running_loop)
 
     def new_cycle(self) -> None:
         """A cycle starts from nothing: forget pages and pipelines of the last one."""
@@ -100,6 +104,8 @@ class OpenChoreoIncrementalEntityProvider:
         self._events = OpenChoreoEventHandler(
             settings, self.translation, self._client_factory, lookup
         )
+        self._parked: tuple[IncrementalContext, asyncio.TimerHandle] | None = None
+        self._closing: set[asyncio.Future[None]] = set()
 
     @property
     def name(self) -> str:
@@ -110,42 +116,92 @@ class OpenChoreoIncrementalEntityProvider:
         return self._events
 
     async def aclose(self) -> None:
-        """Close the event handler's client (bursts close their own)."""
+        """Close the event handler's client and a burst context kept for the next burst."""
         await self._events.aclose()
+        await self._unpark()
 
     @asynccontextmanager
     async def around(self, burst: Burst) -> AsyncIterator[IncrementalContext]:
+        """The burst's context; a run-once burst's is kept a moment for the next burst.
+
+        Run-once cycles (``ingest --once``, benchmarks) are bursts back to back: the next
+        burst adopts the context the last one left (its client, held pages and look-ahead),
+        so a burst boundary costs no re-fetch and throws no look-ahead away. A context not
+        adopted within :data:`PARK_SECONDS` is closed. A paced burst, or one that failed,
+        always closes its own.
+        """
+        context = self._adopt(burst)
+        if context is None:
+            context = self._open(burst)
+        try:
+            yield context
+        except BaseException:
+            await self._close(context)
+            raise
+        if burst.paced or context.finished:
+            await self._close(context)
+        else:
+            await self._park(context)
+
+    def _open(self, burst: Burst) -> IncrementalContext:
         incremental = self.settings.incremental
         client = self._client_factory()
-        try:
-            source = Source(
-                client,
-                Window(incremental.max_concurrent_requests),
-                incremental.page_size,
+        source = Source(client, Window(incremental.max_concurrent_requests), incremental.page_size)
+        memory = PageMemory()
+        walker = Walker(source, memory)
+        assembler = Assembler(source, self.translation, incremental.fetch_component_details)
+        context = IncrementalContext(client, walker, assembler, memory, burst.paced)
+        if not burst.paced:
+            # a discarded look-ahead may have claimed pipelines: let them be fetched again
+            context.prefetcher = Prefetcher(
+                walker, assembler, LOOKAHEAD_PAGES, assembler.pipelines_seen.clear
             )
-            memory = PageMemory()
-            walker = Walker(source, memory)
-            assembler = Assembler(source, self.translation, incremental.fetch_component_details)
-            context = IncrementalContext(client, walker, assembler, memory, burst.paced)
-            if not burst.paced:
-                # a discarded look-ahead may have claimed pipelines: let them be fetched again
-                context.prefetcher = Prefetcher(
-                    walker, assembler, LOOKAHEAD_PAGES, assembler.pipelines_seen.clear
-                )
-            try:
-                yield context
-            finally:
-                await self._close(context)
-        finally:
-            await client.aclose()
+        return context
+
+    def _adopt(self, burst: Burst) -> IncrementalContext | None:
+        parked, self._parked = self._parked, None
+        if parked is None:
+            return None
+        context, timer = parked
+        timer.cancel()
+        if context.loop is not asyncio.get_running_loop():
+            return None  # its loop is gone, and its connections with it
+        if burst.paced:
+            self._closing.add(asyncio.ensure_future(self._close(context)))
+            return None
+        return context
+
+    async def _park(self, context: IncrementalContext) -> None:
+        await self._unpark()
+        loop = asyncio.get_running_loop()
+
+        def expire() -> None:
+            if self._parked is not None and self._parked[0] is context:
+                self._parked = None
+                task = loop.create_task(self._close(context))
+                self._closing.add(task)
+                task.add_done_callback(self._closing.discard)
+
+        self._parked = (context, loop.call_later(PARK_SECONDS, expire))
+
+    async def _unpark(self) -> None:
+        parked, self._parked = self._parked, None
+        if parked is not None:
+            parked[1].cancel()
+            await self._close(parked[0])
+        while self._closing:
+            await self._closing.pop()
 
     @staticmethod
     async def _close(context: IncrementalContext) -> None:
-        if context.prefetcher is not None:
-            await context.prefetcher.aclose()
-        if context.current is not None:
-            context.current.cancel()
-            await asyncio.gather(*context.current.tasks, return_exceptions=True)
+        try:
+            if context.prefetcher is not None:
+                await context.prefetcher.aclose()
+            if context.current is not None:
+                context.current.cancel()
+                await asyncio.gather(*context.current.tasks, return_exceptions=True)
+        finally:
+            await context.client.aclose()
 
     async def next(self, context: IncrementalContext, cursor: JsonValue) -> PageResult:
         try:
@@ -165,6 +221,7 @@ class OpenChoreoIncrementalEntityProvider:
         result = await pending.result(self.translation)
         context.current = None
         context.pages_served += 1
+        context.finished = result.done
         context.list_requests += pending.work.list_requests
         context.expirations += pending.work.expirations
         if result.degraded:
