@@ -164,3 +164,35 @@ async def test_a_context_left_by_a_burst_is_closed_if_no_burst_adopts_it(
         assert not clients.made[1].is_closed
         await provider.aclose()
         assert clients.made[1].is_closed
+
+
+async def test_second_cycle_after_changes_sees_exactly_the_new_platform() -> None:
+    with simulator(3, 3, 6, 19) as sim:
+        provider, _ = provider_for(sim)
+        first_cycle = await run_cycle(provider)
+        before = sim.admin.dataset()
+        assert mismatches(expected(before), first_cycle.entities) == []
+        orgs = before["orgs"]
+        kept = orgs[1]
+        org, project = kept["org"]["name"], kept["projects"][0]["project"]["name"]
+        components = kept["projects"][0]["components"]
+        service = next(c for c in components[2:] if c["type"] == "deployment/service")
+        sim.admin.remove_org(orgs[0]["org"]["name"])
+        sim.admin.add_org("org-0500-fresh", projects=2, components=3)
+        sim.admin.update_org(org, displayName="Renamed")
+        sim.admin.remove_project(org, kept["projects"][1]["project"]["name"])
+        sim.admin.add_project(org, "proj-0400-new", components=2)
+        sim.admin.remove_component(org, project, components[0]["name"])
+        sim.admin.add_component(org, project, "comp-0300-added")
+        sim.admin.update_component(
+            org, project, components[1]["name"], type="cronjob/scheduled-task"
+        )
+        sim.admin.set_endpoints(
+            org, project, service["name"], {"only": {"type": "GraphQL", "port": 4000}}
+        )
+        second_cycle = await run_cycle(provider)
+        after = sim.admin.dataset()
+    assert mismatches(expected(after), second_cycle.entities) == []
+    assert f"api:{org}/{service['name']}-only" in second_cycle.entities
+    assert second_cycle.entities[f"domain:default/{org}"]["metadata"]["title"] == "Renamed"
+    assert set(second_cycle.entities) != set(first_cycle.entities)
