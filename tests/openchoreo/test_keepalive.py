@@ -68,7 +68,9 @@ async def server() -> AsyncIterator[Server]:
 
 async def get(transport: KeepAliveTransport, port: int, path: str = "/x") -> httpx.Response:
     request = httpx.Request("GET", f"http://127.0.0.1:{port}{path}?a=b")
-    return await transport.handle_async_request(request)
+    response = await transport.handle_async_request(request)
+    await response.aread()
+    return response
 
 
 async def test_sequential_requests_share_one_connection(server: Server) -> None:
@@ -129,3 +131,28 @@ async def test_errors_map_to_httpx_types(server: Server) -> None:
     with pytest.raises(httpx.ConnectError):
         await get(transport, port)
     await transport.aclose()
+
+
+async def test_a_compressed_body_is_decoded_once_by_the_client() -> None:
+    """The transport hands the body on raw; the client decodes it (once)."""
+    import gzip
+
+    from openchoreo_catalog.openchoreo import OpenChoreoClient
+
+    body = gzip.compress(b'{"success": true, "data": {"name": "acme", "createdAt": "x"}}')
+    server = Server()
+    port = await server.start(
+        lambda _: (
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+            b"Content-Encoding: gzip\r\nContent-Length: "
+            + str(len(body)).encode()
+            + b"\r\n\r\n"
+            + body
+        )
+    )
+    try:
+        async with OpenChoreoClient(f"http://127.0.0.1:{port}/api/v1") as client:
+            assert (await client.get_org("acme")).name == "acme"
+            assert (await client.get_raw("/orgs/{o}", {"o": "acme"}))["name"] == "acme"
+    finally:
+        await server.stop()

@@ -187,10 +187,12 @@ class KeepAliveTransport(httpx.AsyncBaseTransport):
             name.lower() == b"connection" and b"close" in value.lower()
             for name, value in answer.headers
         )
+        # The body as it came off the wire (still compressed, if it was): a stream, so the
+        # layer above reads it raw and decodes it once.
         response = httpx.Response(
             parser.get_status_code(),
             headers=answer.headers,
-            content=b"".join(answer.body),
+            stream=httpx.ByteStream(b"".join(answer.body)),
             extensions={"http_version": b"HTTP/1.1"},
         )
         return response, keep

@@ -125,6 +125,8 @@ def _why(failure: Exception) -> str:
 
 async def _read_raw(response: httpx.Response) -> bytes:
     """The body as it came off the wire (still compressed, if it was)."""
+    if isinstance(response.stream, httpx.ByteStream):  # whole already (keep-alive transport)
+        return b"".join(response.stream)
     try:
         return response.content  # already in memory (in-process and mock transports)
     except httpx.ResponseNotRead:

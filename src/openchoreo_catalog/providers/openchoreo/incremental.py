@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 
 INCREMENTAL_PROVIDER_NAME = "OpenChoreoIncrementalEntityProvider"
 LOOKAHEAD_PAGES = 2
+SPECULATE_PROJECTS = 4
+"""In run-once bursts, first component pages requested ahead of their project's turn."""
 PARK_SECONDS = 5.0
 """How long a run-once burst's context waits for the next burst to adopt it."""
 
@@ -148,7 +150,7 @@ class OpenChoreoIncrementalEntityProvider:
         client = self._client_factory()
         source = Source(client, Window(incremental.max_concurrent_requests), incremental.page_size)
         memory = PageMemory()
-        walker = Walker(source, memory)
+        walker = Walker(source, memory, speculate=0 if burst.paced else SPECULATE_PROJECTS)
         assembler = Assembler(source, self.translation, incremental.fetch_component_details)
         context = IncrementalContext(client, walker, assembler, memory, burst.paced)
         if not burst.paced:
@@ -200,6 +202,7 @@ class OpenChoreoIncrementalEntityProvider:
             if context.current is not None:
                 context.current.cancel()
                 await asyncio.gather(*context.current.tasks, return_exceptions=True)
+            await context.walker.aclose()
         finally:
             await context.client.aclose()
 

@@ -23,6 +23,7 @@ off and resumes from the last committed cursor.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
 from collections.abc import Sequence
@@ -136,12 +137,67 @@ def _start(items: Sequence[Any], at: str | None, after: str | None, unordered: b
     return len(items)
 
 
-class Walker:
-    """Steps through the platform; holds nothing but the burst's page memory."""
+@dataclass
+class _Ahead:
+    """A first components page fetched before its project's turn (see ``speculate``)."""
 
-    def __init__(self, source: api.Source, memory: PageMemory) -> None:
+    page: HeldPage | None = None
+    error: BaseException | None = None
+
+
+class Walker:
+    """Steps through the platform; holds the burst's page memory.
+
+    ``speculate`` (run-once bursts only): when the walk enters a project, the first
+    components page of the next ``speculate`` projects on the held page is requested at
+    once. Those listings do not depend on one another, only on the projects page already
+    held, so they need not wait their turn: the walk then pays one list round trip per
+    organization's project page instead of one per project. Every such page is used when
+    its project's turn comes (the walk visits every project of the held page), so nothing
+    is fetched twice.
+    """
+
+    def __init__(self, source: api.Source, memory: PageMemory, *, speculate: int = 0) -> None:
         self.source = source
         self.memory = memory
+        self.speculate = speculate
+        self._ahead: dict[tuple[str, str], asyncio.Task[_Ahead]] = {}
+
+    async def aclose(self) -> None:
+        tasks, self._ahead = list(self._ahead.values()), {}
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    def _look_ahead(self, org: str, pos: Position) -> None:
+        """Request the first components page of the projects after ``pos.at``."""
+        held = self.memory.get("projects", (org,), pos.page)
+        if not self.speculate or held is None or pos.at is None:
+            return
+        start = _start(held.items, pos.at, None, pos.unordered)
+        upcoming = [name for name in map(usable_name, held.items[start + 1 :]) if name]
+        for project in upcoming[: self.speculate]:
+            key = (org, project)
+            if key not in self._ahead:
+                self._ahead[key] = asyncio.create_task(self._fetch_ahead(org, project))
+
+    async def _fetch_ahead(self, org: str, project: str) -> _Ahead:
+        try:
+            page = await self._list("components", (org, project), None, Work(cursor=Cursor()))
+        except Exception as error:  # raised when (if) the walk gets there
+            return _Ahead(error=error)
+        return _Ahead(page=page)
+
+    async def _first_components_page(self, parent: tuple[str, ...], work: Work) -> HeldPage | None:
+        """The page fetched ahead for this project, if there is one."""
+        task = self._ahead.pop((parent[0], parent[1]), None)
+        if task is None:
+            return None
+        ahead = await task
+        work.list_requests += 1
+        if ahead.error is not None:
+            raise ahead.error
+        return ahead.page
 
     async def step(self, cursor: Cursor) -> Work:
         work = Work(cursor=cursor.copy())
@@ -184,6 +240,7 @@ class Walker:
                 if outcome is Advance.FETCHED:
                     return work
                 c.leaf = Leaf()
+                self._look_ahead(org, c.projects)
                 continue
             project = c.projects.at
             try:
@@ -294,8 +351,12 @@ class Walker:
     async def _leaf(self, kind: str, parent: tuple[str, ...], leaf: Leaf, work: Work) -> bool:
         """Read the next page of a leaf listing; True when the listing is finished."""
         relisting = leaf.next is None and leaf.after is not None
+        fresh = leaf.next is None and leaf.after is None
         try:
-            page = await self._list(kind, parent, leaf.next, work)
+            ahead = None
+            if kind == "components" and fresh:
+                ahead = await self._first_components_page(parent, work)
+            page = ahead or await self._list(kind, parent, leaf.next, work)
         except ContinueTokenExpired:
             self._expired(kind, work)
             page, relisting = await self._relist_leaf(kind, parent, leaf, work)
