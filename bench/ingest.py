@@ -118,6 +118,7 @@ def settings(base_url: str, concurrency: int) -> OpenChoreoSettings:
                 "maxConcurrentRequests": concurrency,
                 "burstLength": 300,
             },
+            "schedule": {"frequency": 86_400, "timeout": 86_400},
         }
     )
 
@@ -234,7 +235,9 @@ def one(args: argparse.Namespace) -> None:
         pass
     run = incremental_alone if args.only == "incremental" else full_alone
     result = asyncio.run(run(args.base_url, args.concurrency[0], args.store))
-    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    result["peak_rss_mb"] = usage.ru_maxrss / 1024
+    result["cpu"] = usage.ru_utime + usage.ru_stime
     print(json.dumps(result))
 
 
@@ -280,10 +283,10 @@ def main() -> None:
         )
         header = (
             "| provider | latency | maxConcurrentRequests | wall s | entities | entities/s "
-            "| requests (× minimum) | bound s | wall ÷ bound | peak RSS MB |"
+            "| requests (× minimum) | bound s | wall ÷ bound | peak RSS MB | CPU s |"
         )
         print(header)
-        print("|" + "---|" * 10)
+        print("|" + "---|" * 11)
         for provider in providers:
             for latency, concurrency in runs:
                 sim.admin.settings(latency_ms=latency)
@@ -319,7 +322,8 @@ def main() -> None:
                     f"| {provider} | {latency:g} ms | {concurrency} | {result['wall']:.1f} "
                     f"| {result['entities']} | {result['entities'] / result['wall']:,.0f} "
                     f"| {result['requests']} ({result['requests'] / need['requests']:.3f}) "
-                    f"| {bound:.1f} | {ratio} | {result['peak_rss_mb']:.0f} |",
+                    f"| {bound:.1f} | {ratio} | {result['peak_rss_mb']:.0f} "
+                    f"| {result['cpu']:.1f} |",
                     flush=True,
                 )
 
