@@ -36,7 +36,12 @@ def _root(
 
 def register_commands() -> None:
     """Import the command modules; each adds its commands to :data:`app`."""
-    from openchoreo_catalog.cli import config_cmd, db_cmd, demo_cmd, simulate_cmd  # noqa: F401
+    from openchoreo_catalog.cli import (  # noqa: F401
+        config_cmd,
+        db_cmd,
+        demo_cmd,
+        simulate_cmd,
+    )
 
 
 def main() -> None:

@@ -1,10 +1,10 @@
 """Every table of the service, registered on the shared :data:`metadata`.
 
-Add a module here for a new group of tables (the ingestion engine adds ``ingestion``) and
-import it below, so ``metadata`` is complete wherever it is used (migration checks, tests).
+Add a module here for a new group of tables and import it below, so ``metadata`` is complete
+wherever it is used (migration checks, tests).
 """
 
 from openchoreo_catalog.db.metadata import metadata
-from openchoreo_catalog.db.tables import catalog
+from openchoreo_catalog.db.tables import catalog, ingestion
 
-__all__ = ["catalog", "metadata"]
+__all__ = ["catalog", "ingestion", "metadata"]
