@@ -58,10 +58,17 @@ class Source:
     window: Window
     page_size: int
 
-    async def page(self, template: str, params: Mapping[str, str], token: str | None) -> Page[Any]:
+    async def page(
+        self,
+        template: str,
+        params: Mapping[str, str],
+        token: str | None,
+        limit: int | None = None,
+    ) -> Page[Any]:
+        """One list page; ``limit`` defaults to the configured page size."""
         async with self.window.slot(urgent=True):
             return await self.client.page_raw(
-                template, params, limit=self.page_size, continue_token=token
+                template, params, limit=limit or self.page_size, continue_token=token
             )
 
     async def get(

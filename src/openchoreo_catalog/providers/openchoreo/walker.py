@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from openchoreo_catalog.config import MAX_PAGE_SIZE
 from openchoreo_catalog.openchoreo import OpenChoreoNotFound
 from openchoreo_catalog.pagination import ContinueTokenExpired, MalformedPage
 from openchoreo_catalog.providers.openchoreo import source as api
@@ -49,6 +50,11 @@ log = logging.getLogger(__name__)
 
 MAX_RELISTS_PER_STEP = 5
 """Expired tokens one step tolerates before the failure goes to the engine's backoff."""
+RECOVERY_LIMIT = MAX_PAGE_SIZE
+"""Page size of re-lists: the largest the server serves, so the walk gets back to where it
+was in as few requests as possible (each one a chance for its token to expire again). The
+items past the position on such a page are emitted at once: a recovery page may hold more
+than ``chunkSize`` items, never more than 512."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,11 +326,11 @@ class Walker:
             token, relisted = None, True
             if pos.unordered:
                 pos.at, pos.after = None, None
-            page = await self._list(kind, parent, None, work)
+            page = await self._list(kind, parent, None, work, RECOVERY_LIMIT)
         if not pos.unordered and not _sorted(_names(page.items), None if relisted else before):
             self._mark_unordered(kind, pos)
             if token is not None:
-                page = await self._list(kind, parent, None, work)
+                page = await self._list(kind, parent, None, work, RECOVERY_LIMIT)
             token, relisted = None, True
         pos.page = token
         held = HeldPage(page.items, page.next_token)
@@ -369,14 +375,14 @@ class Walker:
                 leaf.unordered = True
                 if relisting:  # something may have been skipped by name: start over, skip nothing
                     leaf.after = None
-                    page = await self._list(kind, parent, None, work)
+                    page = await self._list(kind, parent, None, work, RECOVERY_LIMIT)
                     relisting = False
                     continue
             start = 0 if leaf.unordered else _start(page.items, None, leaf.after, False)
             if relisting and start >= len(page.items) and page.next_token is not None:
                 previous = names[-1] if names else previous
                 try:
-                    page = await self._list(kind, parent, page.next_token, work)
+                    page = await self._list(kind, parent, page.next_token, work, RECOVERY_LIMIT)
                 except ContinueTokenExpired:
                     self._expired(kind, work)
                     page, relisting = await self._relist_leaf(kind, parent, leaf, work)
@@ -398,7 +404,7 @@ class Walker:
         leaf.next = None
         if leaf.unordered:
             leaf.after = None
-        page = await self._list(kind, parent, None, work)
+        page = await self._list(kind, parent, None, work, RECOVERY_LIMIT)
         return page, leaf.after is not None
 
     # -- requests --------------------------------------------------------------------------
@@ -411,12 +417,17 @@ class Walker:
         log.info("continue token expired in the %s listing: re-listing that level", kind)
 
     async def _list(
-        self, kind: str, parent: tuple[str, ...], token: str | None, work: Work
+        self,
+        kind: str,
+        parent: tuple[str, ...],
+        token: str | None,
+        work: Work,
+        limit: int | None = None,
     ) -> HeldPage:
         template = _template(kind)
         work.list_requests += 1
         try:
-            page = await self.source.page(template, _params(kind, parent), token)
+            page = await self.source.page(template, _params(kind, parent), token, limit)
         except OpenChoreoNotFound as error:
             if error.code == api.ORG_GONE and kind != "orgs":
                 raise ParentGone("orgs") from None
