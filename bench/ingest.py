@@ -8,9 +8,9 @@ that run's own; the simulator runs in a process of its own too.
 Runs: the incremental provider (``OpenChoreoIncrementalEntityProvider``, one run-once cycle)
 and the full-sync provider (``OpenChoreoEntityProvider``, one run), at 0 ms and at 20 ms per
 request with ``maxConcurrentRequests`` 5 and 50. ``--sink engine`` drives the cycle through
-the ingestion engine's run-one-cycle-now mode into a SQLite catalog (when the engine is
-present); ``--sink none`` measures the provider alone (the cycle's pages are consumed and
-dropped).
+the ingestion engine's run-one-cycle-now mode into a SQLite catalog (the default; the
+full-sync provider applies its one ``Full`` mutation to the same kind of catalog);
+``--sink none`` measures the providers alone (pages consumed and dropped).
 
 Figures: wall time, entities/s, API requests made against the minimum possible (every list
 page at ``limit`` 512, one schema per component type, one pipeline per distinct pipeline,
@@ -161,21 +161,34 @@ async def open_store(path: str) -> tuple[Any, Any]:
     return db, CatalogStore(db)
 
 
-async def incremental_alone(
+async def incremental_run(
     base_url: str, concurrency: int, store_path: str | None
 ) -> dict[str, Any]:
-    """The provider driven page by page; with a store path, each page is applied to the
-    catalog on SQLite as a delta (what the engine's page transaction writes, less its
-    bookkeeping)."""
-    from openchoreo_catalog.catalog import Delta
-
+    """One cycle: through the engine's run-one-cycle-now into SQLite at ``store_path``, or
+    the provider alone (its pages consumed and dropped) without one."""
     clients = Clients(base_url, concurrency)
     provider = OpenChoreoIncrementalEntityProvider(
         settings(base_url, concurrency), client_factory=clients
     )
-    db = store = None
     if store_path is not None:
-        db, store = await open_store(store_path)
+        from openchoreo_catalog.ingestion.manager import IngestionEngine
+
+        db, _ = await open_store(store_path)
+        engine = IngestionEngine(db, replica="bench")
+        engine.register(provider)
+        started = time.perf_counter()
+        summary = await engine.run_cycle(provider.name)
+        wall = time.perf_counter() - started
+        await db.dispose()
+        if not summary.completed:
+            raise SystemExit(f"the cycle did not complete: {summary.error}")
+        return {
+            "wall": wall,
+            "entities": summary.entities,
+            "pages": summary.pages,
+            "requests": clients.requests,
+            "degraded": summary.degraded,
+        }
     entities = pages = 0
     degraded = False
     cursor: Any = None
@@ -183,8 +196,6 @@ async def incremental_alone(
     async with provider.around(Burst(paced=False)) as context:
         while True:
             result = await provider.next(context, cursor)
-            if store is not None:
-                await store.apply_mutation(provider.name, Delta(added=result.entities))
             entities += len(result.entities)
             pages += 1
             degraded = degraded or result.degraded
@@ -192,8 +203,6 @@ async def incremental_alone(
                 break
             cursor = result.cursor
     wall = time.perf_counter() - started
-    if db is not None:
-        await db.dispose()
     return {
         "wall": wall,
         "entities": entities,
@@ -203,7 +212,7 @@ async def incremental_alone(
     }
 
 
-async def full_alone(base_url: str, concurrency: int, store_path: str | None) -> dict[str, Any]:
+async def full_run(base_url: str, concurrency: int, store_path: str | None) -> dict[str, Any]:
     clients = Clients(base_url, concurrency)
     db = None
     target: Any = Dropping()
@@ -233,7 +242,7 @@ def one(args: argparse.Namespace) -> None:
         uvloop.install()
     except ImportError:  # pragma: no cover - uvloop is a dependency off Windows
         pass
-    run = incremental_alone if args.only == "incremental" else full_alone
+    run = incremental_run if args.only == "incremental" else full_run
     result = asyncio.run(run(args.base_url, args.concurrency[0], args.store))
     usage = resource.getrusage(resource.RUSAGE_SELF)
     result["peak_rss_mb"] = usage.ru_maxrss / 1024
@@ -252,9 +261,10 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, action="append")
     parser.add_argument(
         "--sink",
-        choices=["none", "store"],
-        default="store",
-        help="none: the provider alone; store: pages applied to a SQLite catalog",
+        choices=["none", "engine"],
+        default="engine",
+        help="engine: the engine's run-one-cycle-now (full sync: its one Full mutation) into "
+        "a SQLite catalog; none: the provider alone",
     )
     parser.add_argument("--store", help=argparse.SUPPRESS)
     parser.add_argument("--base-url", help=argparse.SUPPRESS)
@@ -304,7 +314,7 @@ def main() -> None:
                         str(concurrency),
                         *(
                             ["--store", f"{scratch}/{provider}-{latency:g}-{concurrency}.sqlite"]
-                            if args.sink == "store"
+                            if args.sink == "engine"
                             else []
                         ),
                     ],
