@@ -22,7 +22,6 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Any
 
 from openchoreo_catalog.config import OpenChoreoSettings
 from openchoreo_catalog.ingestion.protocol import Burst, EventHandler, JsonValue, PageResult
@@ -232,8 +231,3 @@ class OpenChoreoIncrementalEntityProvider:
             for note in result.notes:
                 log.warning("%s: degraded page: %s", self.name, note)
         return result
-
-
-def describe(result: PageResult) -> dict[str, Any]:
-    """A short summary of a page for logs."""
-    return {"entities": len(result.entities), "done": result.done, "degraded": result.degraded}

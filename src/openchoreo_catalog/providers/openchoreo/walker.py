@@ -8,10 +8,11 @@ and the cursor after them. Extra list requests happen only to recover:
 * **resume** — the page holding a descending level's position is not in this burst's
   memory (new burst, new process): it is fetched again once with the stored token;
 * **expired token** (HTTP 410) — only the level that expired is listed again from its first
-  page, and items up to the last name finished there are skipped (Kubernetes lists come in
-  name order); pages skipped entirely are walked through within the same step, so the walk
-  progresses even when every token expires between two steps. The whole ingestion never
-  restarts. Re-emitting an item is harmless (upserts are idempotent), skipping one is not:
+  page (512 items a page, to get back in the fewest requests), and items up to the last
+  name finished there are skipped (Kubernetes lists come in name order); pages skipped
+  entirely are walked through within the same step, so the walk progresses even when every
+  token expires between two steps. The whole ingestion never restarts. Re-emitting an item
+  is harmless (upserts are idempotent), skipping one is not;
 * **out-of-order listings** — a level whose pages are not in name order is marked
   ``unordered``; if anything had been skipped by name, the level is walked again in full.
 
