@@ -433,3 +433,19 @@ def test_environment_requires_is_production() -> None:
 )
 def test_tags_are_made_valid(value: str, expected: str | None) -> None:
     assert tag(value) == expected
+
+
+def test_a_long_component_type_name_shortens_its_template_and_keeps_the_original() -> None:
+    long_type = "a-component-type-whose-name-is-long-enough-to-overflow"
+    entity = template_entity(
+        {"name": long_type, "workloadType": "deployment", "createdAt": "2025-01-01T00:00:00Z"},
+        None,
+        "acme",
+        CTX,
+    )
+    name = entity["metadata"]["name"]
+    assert is_valid_entity_name(name)
+    assert name != f"template-openchoreo-{long_type}"
+    annotations = entity["metadata"]["annotations"]
+    assert annotations[ORIGINAL_NAME_ANNOTATION] == f"template-openchoreo-{long_type}"
+    assert annotations["openchoreo.io/ctd-name"] == long_type

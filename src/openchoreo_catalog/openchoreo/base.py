@@ -11,7 +11,7 @@ import asyncio
 from collections.abc import Mapping
 from types import TracebackType
 from typing import Any, Self, TypeVar
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 import httpx
 from aiolimiter import AsyncLimiter
@@ -26,6 +26,7 @@ from openchoreo_catalog.openchoreo.decode import (
     validate,
 )
 from openchoreo_catalog.openchoreo.errors import OpenChoreoProtocolError, OpenChoreoUnavailable
+from openchoreo_catalog.openchoreo.keepalive import KeepAliveTransport
 from openchoreo_catalog.openchoreo.retry import RetryPolicy
 from openchoreo_catalog.openchoreo.stats import RequestStats
 from openchoreo_catalog.openchoreo.transport import ATTEMPTS, ENDPOINT, RetryingTransport
@@ -96,11 +97,9 @@ class BaseOpenChoreoClient:
             backoff_max=backoff_max,
             jitter=min(backoff_initial, 0.5),
         )
-        inner = transport or httpx.AsyncHTTPTransport(
-            limits=httpx.Limits(
-                max_connections=max_connections, max_keepalive_connections=max_connections
-            )
-        )
+        # A lean keep-alive pool (``keepalive.py``): httpcore's costs more CPU per request
+        # than the API's answer does, and more with every connection added.
+        inner = transport or KeepAliveTransport(max_connections=max_connections)
         limiter = (
             AsyncLimiter(max_requests_per_second, 1.0)
             if max_requests_per_second is not None
@@ -109,15 +108,19 @@ class BaseOpenChoreoClient:
         headers = {"Accept": "application/json", "User-Agent": f"openchoreo-catalog/{__version__}"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
+        self._transport = RetryingTransport(
+            inner, policy=self.retry_policy, stats=self.stats, limiter=limiter
+        )
         self._http = httpx.AsyncClient(
             base_url=self.base_url + "/",
             headers=headers,
             timeout=httpx.Timeout(timeout, pool=None),
-            transport=RetryingTransport(
-                inner, policy=self.retry_policy, stats=self.stats, limiter=limiter
-            ),
+            transport=self._transport,
             follow_redirects=False,
         )
+        # The hot path builds requests itself (see ``_get``): the same headers, once.
+        self._headers = httpx.Headers(self._http.headers)
+        self._timeout = httpx.Timeout(timeout, pool=None).as_dict()
 
     @classmethod
     def from_settings(cls, settings: OpenChoreoSettings, **overrides: Any) -> Self:
@@ -150,6 +153,10 @@ class BaseOpenChoreoClient:
 
     async def aclose(self) -> None:
         await self._http.aclose()
+
+    @property
+    def is_closed(self) -> bool:
+        return self._http.is_closed
 
     # -- the two request shapes ------------------------------------------------------------
 
@@ -184,6 +191,41 @@ class BaseOpenChoreoClient:
             has_more=page.has_more,
         )
 
+    # -- raw access: for callers that validate item by item ---------------------------------
+
+    async def get_raw(
+        self,
+        template: str,
+        path_params: Mapping[str, str],
+        query: Mapping[str, str] | None = None,
+    ) -> Any:
+        """``data`` of a single GET, as decoded JSON (envelope and status checked, no model).
+
+        For callers that must tolerate one bad field without losing the whole response (the
+        providers skip a bad item and carry on); ``template`` is a path such as
+        ``/orgs/{orgName}`` and counts in :attr:`stats` like the typed methods.
+        """
+        return await self._get(template, path_params, query, paged=False)
+
+    async def page_raw(
+        self,
+        template: str,
+        path_params: Mapping[str, str],
+        *,
+        limit: int | None = None,
+        continue_token: str | None = None,
+    ) -> Page[Any]:
+        """One list page with its items as decoded JSON, not validated against a model.
+
+        The page itself is checked (envelope, ``metadata``, ``items`` is a list, pagination
+        errors are typed) but one malformed item does not fail it: the caller validates item
+        by item, so it can skip a bad item with a warning and keep the rest of the page.
+        """
+        endpoint = self._endpoint(template, path_params)
+        query = self.dialect.page_params(self.page_size if limit is None else limit, continue_token)
+        data = await self._get(template, path_params, query, paged=True)
+        return self.dialect.parse_page(data, endpoint=endpoint)
+
     async def _walk(
         self,
         template: str,
@@ -208,12 +250,21 @@ class BaseOpenChoreoClient:
         paged: bool,
     ) -> Any:
         path = template.format_map({k: quote(v, safe="") for k, v in path_params.items()})
-        request = self._http.build_request(
-            "GET", path.lstrip("/"), params=query, extensions={ENDPOINT: f"GET {template}"}
+        url = self.base_url + path
+        if query:
+            url += "?" + urlencode(query, quote_via=quote)
+        # Straight to the transport: httpx's client layer (URL merging, auth, redirects,
+        # cookies) costs more than the request itself at thousands of requests a second and
+        # brings nothing here (no redirects followed, auth is a fixed header).
+        request = httpx.Request(
+            "GET",
+            url,
+            headers=self._headers,
+            extensions={ENDPOINT: f"GET {template}", "timeout": self._timeout},
         )
         endpoint = self._endpoint(template, path_params)
         try:
-            response = await self._http.send(request)
+            response = await self._transport.handle_async_request(request)
         except httpx.TransportError as error:
             attempts = request.extensions.get(ATTEMPTS, 1)
             raise OpenChoreoUnavailable(

@@ -84,8 +84,8 @@ def retry_after_seconds(value: str | None, *, now: datetime | None = None) -> fl
 class Backoff:
     """The wait before each retry of one request, within the policy's time budget.
 
-    Used as stamina's backoff hook: returns the seconds to wait, or ``False`` to stop (the
-    error is not retryable, or waiting would overrun the budget).
+    Called by the retrying transport after each failure: returns the seconds to wait, or
+    ``False`` to stop (the error is not retryable, or waiting would overrun the budget).
     """
 
     def __init__(self, policy: RetryPolicy, *, clock: float | None = None) -> None:

@@ -8,10 +8,11 @@ always gets a complete response. Only idempotent methods are retried (see ``retr
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from typing import Any
 
 import httpx
-import stamina
 
 from openchoreo_catalog.openchoreo.retry import (
     IDEMPOTENT_METHODS,
@@ -21,6 +22,8 @@ from openchoreo_catalog.openchoreo.retry import (
     RetryPolicy,
 )
 from openchoreo_catalog.openchoreo.stats import RequestStats
+
+log = logging.getLogger(__name__)
 
 ENDPOINT = "openchoreo.endpoint"
 """Request extension: the endpoint template the request counts under in the stats."""
@@ -49,27 +52,39 @@ class RetryingTransport(httpx.AsyncBaseTransport):
         if request.method not in IDEMPOTENT_METHODS or self._policy.attempts == 1:
             request.extensions[ATTEMPTS] = 1
             return await self._attempt(request, endpoint)
+        # A plain loop rather than a retry library: this runs for every request, and the
+        # first attempt (almost always the only one) should cost nothing extra.
         backoff = Backoff(self._policy)
         number = 0
         try:
-            async for attempt in stamina.retry_context(
-                on=backoff, attempts=self._policy.attempts, timeout=None
-            ):
-                with attempt:
-                    number += 1
-                    request.extensions[ATTEMPTS] = number
-                    if number > 1:
-                        self.stats.retries += 1
+            while True:
+                number += 1
+                request.extensions[ATTEMPTS] = number
+                try:
                     response = await self._attempt(request, endpoint)
-                    if response.status_code in RETRYABLE_STATUSES:
-                        raise RetryableResponse(response)
-                    return response
-        except RetryableResponse as exhausted:
-            return exhausted.response
+                    if response.status_code not in RETRYABLE_STATUSES:
+                        return response
+                    failure: Exception = RetryableResponse(response)
+                except Exception as error:
+                    failure = error
+                delay = backoff(failure) if number < self._policy.attempts else False
+                if delay is False or delay is True:
+                    if isinstance(failure, RetryableResponse):
+                        return failure.response
+                    raise failure
+                self.stats.retries += 1
+                log.info(
+                    "retrying %s in %.2f s (attempt %d of %d): %s",
+                    endpoint,
+                    delay,
+                    number + 1,
+                    self._policy.attempts,
+                    _why(failure),
+                )
+                await asyncio.sleep(delay)
         finally:
             if backoff.gave_up_reason:
                 request.extensions[GAVE_UP] = backoff.gave_up_reason
-        raise AssertionError("unreachable: stamina either returns or raises")  # pragma: no cover
 
     async def _attempt(self, request: httpx.Request, endpoint: str) -> httpx.Response:
         if self._limiter is not None:
@@ -101,8 +116,17 @@ class RetryingTransport(httpx.AsyncBaseTransport):
         await self._inner.aclose()
 
 
+def _why(failure: Exception) -> str:
+    """What failed, for the retry log line: a status or an error type (never a URL)."""
+    if isinstance(failure, RetryableResponse):
+        return f"HTTP {failure.response.status_code}"
+    return type(failure).__name__
+
+
 async def _read_raw(response: httpx.Response) -> bytes:
     """The body as it came off the wire (still compressed, if it was)."""
+    if isinstance(response.stream, httpx.ByteStream):  # whole already (keep-alive transport)
+        return b"".join(response.stream)
     try:
         return response.content  # already in memory (in-process and mock transports)
     except httpx.ResponseNotRead:

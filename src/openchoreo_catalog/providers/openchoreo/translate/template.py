@@ -21,6 +21,7 @@ from openchoreo_catalog.providers.openchoreo.translate.common import (
     text,
 )
 from openchoreo_catalog.providers.openchoreo.translate.errors import required_str
+from openchoreo_catalog.providers.openchoreo.translate.names import original_name_annotation
 from openchoreo_catalog.providers.openchoreo.translate.safe import safe_entity_name
 
 TEMPLATE_API_VERSION = "scaffolder.backstage.io/v1beta3"
@@ -384,6 +385,7 @@ def template_entity(
     annotations["openchoreo.io/ctd-generated"] = "true"
     annotations["openchoreo.io/organization"] = org_name
     optional(annotations, "openchoreo.io/ctd-display-name", display_name)
+    annotations.update(original_name_annotation(template_name(raw), name))
     return entity(
         "Template",
         api_version=TEMPLATE_API_VERSION,
