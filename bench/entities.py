@@ -35,7 +35,9 @@ def _base(kind: str, name: str, namespace: str, title: str, org: str) -> dict[st
     }
 
 
-def generate(total: int, *, seed: int = 7, components_per_project: int = 20) -> Iterator[dict[str, Any]]:
+def generate(
+    total: int, *, seed: int = 7, components_per_project: int = 20
+) -> Iterator[dict[str, Any]]:
     """Yield ``total`` entities (deterministic for a seed)."""
     rng = random.Random(seed)
     produced = 0
@@ -64,8 +66,17 @@ def _organization(org: str) -> list[dict[str, Any]]:
         e = _base("Environment", env, org, env.title(), org)
         production = env == "production"
         e["metadata"]["annotations"]["openchoreo.io/environment"] = env
-        e["metadata"]["tags"] = ["openchoreo", "environment", "production" if production else "non-production"]
-        e["spec"] = {"type": "production" if production else "non-production", "domain": f"default/{org}", "dataPlaneRef": "default-dp", "isProduction": production}
+        e["metadata"]["tags"] = [
+            "openchoreo",
+            "environment",
+            "production" if production else "non-production",
+        ]
+        e["spec"] = {
+            "type": "production" if production else "non-production",
+            "domain": f"default/{org}",
+            "dataPlaneRef": "default-dp",
+            "isProduction": production,
+        }
         items.append(e)
     dp = _base("Dataplane", "default-dp", org, "Default dataplane", org)
     dp["metadata"]["tags"] = ["openchoreo", "dataplane", "infrastructure"]
@@ -89,28 +100,46 @@ def _project(org: str, project: str, rng: random.Random, count: int) -> list[dic
         kind_type = "deployment/service" if service else "deployment/web-app"
         c = _base("Component", name, org, name, org)
         annotations = c["metadata"]["annotations"]
-        annotations.update({
-            "openchoreo.io/component": name,
-            "openchoreo.io/component-type": kind_type,
-            "openchoreo.io/project": project,
-            "openchoreo.io/created-at": f"2025-0{1 + index % 9}-1{index % 10}T10:00:00Z",
-            "openchoreo.io/status": "Ready",
-        })
+        annotations.update(
+            {
+                "openchoreo.io/component": name,
+                "openchoreo.io/component-type": kind_type,
+                "openchoreo.io/project": project,
+                "openchoreo.io/created-at": f"2025-0{1 + index % 9}-1{index % 10}T10:00:00Z",
+                "openchoreo.io/status": "Ready",
+            }
+        )
         c["metadata"]["tags"] = ["openchoreo", "component", "service" if service else "website"]
-        c["spec"] = {"type": "service" if service else "website", "lifecycle": "production", "owner": "guests", "system": project}
+        c["spec"] = {
+            "type": "service" if service else "website",
+            "lifecycle": "production",
+            "owner": "guests",
+            "system": project,
+        }
         items.append(c)
         if service:
             api_name = f"{name}-http"
             c["spec"]["providesApis"] = [api_name]
             api = _base("API", api_name, org, f"{name} http API", org)
-            api["metadata"]["annotations"].update({
-                "openchoreo.io/component": name,
-                "openchoreo.io/endpoint-name": "http",
-                "openchoreo.io/endpoint-type": "REST",
-                "openchoreo.io/endpoint-port": "8080",
-                "openchoreo.io/project": project,
-            })
+            api["metadata"]["annotations"].update(
+                {
+                    "openchoreo.io/component": name,
+                    "openchoreo.io/endpoint-name": "http",
+                    "openchoreo.io/endpoint-type": "REST",
+                    "openchoreo.io/endpoint-port": "8080",
+                    "openchoreo.io/project": project,
+                }
+            )
             api["metadata"]["tags"] = ["openchoreo", "api", "rest"]
-            api["spec"] = {"type": "openapi", "lifecycle": "production", "owner": "guests", "system": project, "definition": "openapi: 3.0.0\ninfo:\n  title: " + api_name + "\n  version: 1.0.0\npaths: {}\n" + "#" * 180}
+            api["spec"] = {
+                "type": "openapi",
+                "lifecycle": "production",
+                "owner": "guests",
+                "system": project,
+                "definition": "openapi: 3.0.0\ninfo:\n  title: "
+                + api_name
+                + "\n  version: 1.0.0\npaths: {}\n"
+                + "#" * 180,
+            }
             items.append(api)
     return items

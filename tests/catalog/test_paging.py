@@ -16,6 +16,7 @@ from openchoreo_catalog.catalog.queries import (
     Selection,
     parse_filter_params,
 )
+from openchoreo_catalog.catalog.queries import selection as selection_module
 from openchoreo_catalog.db import Database
 from tests.fixtures.entities import entity
 
@@ -56,9 +57,12 @@ async def _walk_while_changing(
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("probed", [False, True], ids=["materialised", "probed"])
 async def test_paging_returns_each_entity_once_while_entities_come_and_go(
-    database: Database,
+    database: Database, probed: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    if probed:
+        monkeypatch.setattr(selection_module, "SELECTIVE", 1)
     store = CatalogStore(database)
     await store.apply_mutation("p", Full([_resource(i) for i in range(TOTAL)]))
     rng = random.Random(5)

@@ -16,6 +16,7 @@ from openchoreo_catalog.catalog.queries import (
     parse,
     parse_filter_params,
 )
+from openchoreo_catalog.catalog.queries import selection as selection_module
 from openchoreo_catalog.db import Database
 from tests.fixtures.entities import component, entity
 
@@ -55,8 +56,17 @@ def _catalog() -> list[dict[str, Any]]:
     ]
 
 
+@pytest.fixture(params=["materialised", "probed"])
+def strategy(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run each query twice: conditions materialised (few matches), or probed per
+    candidate (many matches), by moving the threshold between the two forms."""
+    if request.param == "probed":
+        monkeypatch.setattr(selection_module, "SELECTIVE", 1)
+    return str(request.param)
+
+
 @pytest.fixture
-async def store(database: Database) -> CatalogStore:
+async def store(database: Database, strategy: str) -> CatalogStore:
     store = CatalogStore(database)
     result = await store.apply_mutation("p", Delta(added=_catalog()))
     assert result.rejected == []

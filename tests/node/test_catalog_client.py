@@ -10,16 +10,15 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
-import uvicorn
 
 from openchoreo_catalog.api import create_app
+from openchoreo_catalog.api.server import running
 from openchoreo_catalog.catalog import CatalogStore, Delta, entity_uid
 from openchoreo_catalog.catalog.queries import QueryRequest, parse
 from openchoreo_catalog.db import Database
@@ -47,26 +46,6 @@ def _require_node() -> str:
     pytest.skip(problem)
 
 
-async def _serve(database: Database) -> AsyncIterator[str]:
-    app = create_app(app_settings(), database=database, migrate=False)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    deadline = asyncio.get_running_loop().time() + 10
-    while not server.started:
-        if task.done() or asyncio.get_running_loop().time() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        await asyncio.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task
-        sock.close()
-
-
 @pytest.fixture
 async def base_url(database: Database) -> AsyncIterator[str]:
     batch = [
@@ -78,7 +57,8 @@ async def base_url(database: Database) -> AsyncIterator[str]:
         entity("Group", "team", "shop"),
     ]
     await CatalogStore(database).apply_mutation("p", Delta(added=batch))
-    async for url in _serve(database):
+    app = create_app(app_settings(), database=database, migrate=False)
+    async with running(app) as url:
         yield url
 
 
