@@ -232,3 +232,16 @@ async def test_unknown_routes_are_backstage_shaped_404s(api: httpx.AsyncClient) 
     response = await api.get("/api/catalog/nothing-here")
     assert response.status_code == 404
     assert response.json()["error"]["name"] == "NotFoundError"
+
+
+async def test_oversized_bodies_are_refused(loaded: Database, api: httpx.AsyncClient) -> None:
+    from tests.fixtures.app import AUTH
+
+    refs = ["component:shop/" + "x" * 60] * 200_000
+    response = await api.post(f"{BASE}/entities/by-refs", json={"entityRefs": refs}, headers=AUTH)
+    assert response.status_code == 413
+    assert response.json()["error"]["name"] == "PayloadTooLargeError"
+    too_many = await api.post(
+        f"{BASE}/entities/by-refs", json={"entityRefs": refs[:20_000]}, headers=AUTH
+    )
+    assert too_many.status_code == 400
