@@ -63,7 +63,7 @@ async def test_sigkill_at_random_points_loses_nothing_and_applies_nothing_twice(
         while True:
             pid = _fork(url, first.ingestion_id)
             if kills < KILLS:
-                status = await _wait(pid, rng.uniform(0.0, 0.2))
+                status = await _wait(pid, rng.uniform(0.0, 0.15))
                 if status is None:
                     os.kill(pid, signal.SIGKILL)
                     os.waitpid(pid, 0)  # noqa: ASYNC222 - reaping a SIGKILLed child

@@ -93,3 +93,14 @@ async def test_run_cycle_refuses_while_another_replica_holds_the_lease(
     assert (await engine.tick("p")).action == "busy"
     with pytest.raises(UnknownProvider):
         await engine.run_cycle("nope")
+
+
+async def test_provider_names_must_fit_the_state_tables(
+    database: Database, make_engine: MakeEngine
+) -> None:
+    engine = make_engine(ScriptedProvider("p", [comps("a")]))
+    for bad in ("", "x" * 256):
+        with pytest.raises(ValueError, match="provider name"):
+            engine.register(ScriptedProvider(bad, [comps("a")]))
+    with pytest.raises(ValueError, match="already registered"):
+        engine.register(ScriptedProvider("p", [comps("a")]))

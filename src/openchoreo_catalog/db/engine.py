@@ -9,7 +9,8 @@
   its own empty database.
 * PostgreSQL (asyncpg) and MySQL/MariaDB (aiomysql): pre-ping pooled connections so a
   restarted server costs a retry, not an error; READ COMMITTED everywhere, so MySQL behaves
-  like PostgreSQL (and takes fewer gap locks).
+  like PostgreSQL (and takes fewer gap locks); PostgreSQL plans every execution with its
+  parameter values (``plan_cache_mode=force_custom_plan``) instead of a generic plan.
 """
 
 from __future__ import annotations
@@ -72,6 +73,11 @@ def create_engine(
     if dialect == "mysql":
         options["isolation_level"] = "READ COMMITTED"
         options["connect_args"] = {"charset": "utf8mb4"}
+    if dialect == "postgresql":
+        # asyncpg prepares every statement, and after five runs PostgreSQL may switch to a
+        # generic plan that ignores the parameter values; the catalog's best plans depend
+        # on them (a selective key versus half the catalog), so always plan per execution.
+        options["connect_args"] = {"server_settings": {"plan_cache_mode": "force_custom_plan"}}
     return create_async_engine(url, **options)
 
 

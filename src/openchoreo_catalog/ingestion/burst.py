@@ -9,7 +9,8 @@ done, the burst's time is up, or someone asks it to stop.
   either committed whole or not at all.
 * ``paced=False`` (run-one-cycle-now) ignores ``burst_length``: one burst runs to the end,
   renewing the lease with every page as usual, and fetches the next page while the current
-  one commits (a provider's request latency then overlaps the database's work; paced bursts
+  one commits, with the store's preparation of it (the provider's latency and the CPU work
+  then overlap the database's; paced bursts
   do not prefetch, so a burst that ends on time never fetches a page it will not use).
 """
 
@@ -24,14 +25,16 @@ from typing import Any, Literal
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from openchoreo_catalog.catalog import Plan
 from openchoreo_catalog.ingestion import state
 from openchoreo_catalog.ingestion.context import EngineContext
 from openchoreo_catalog.ingestion.lease import Fence
-from openchoreo_catalog.ingestion.pages import commit_page
+from openchoreo_catalog.ingestion.pages import commit_page, prepare
 from openchoreo_catalog.ingestion.protocol import (
     Burst,
     IncrementalEntityProvider,
     IncrementalOptions,
+    JsonValue,
     PageResult,
 )
 from openchoreo_catalog.ingestion.records import IngestionRecord
@@ -117,20 +120,25 @@ async def page_through(
     started = ctx.clock.now()
     result = BurstResult("yielded")
     async with provider.around(Burst(paced=paced)) as context:
-        pending: asyncio.Future[PageResult] | None = asyncio.ensure_future(
-            provider.next(context, cursor)
+
+        async def fetch(after: JsonValue) -> tuple[PageResult, Plan]:
+            page = await provider.next(context, after)
+            return page, prepare(page)
+
+        pending: asyncio.Future[tuple[PageResult, Plan]] | None = asyncio.ensure_future(
+            fetch(cursor)
         )
         try:
             while True:
                 assert pending is not None
-                page = await pending
+                page, plan = await pending
                 pending = None
                 if not paced and not page.done:
-                    # unpaced: fetch the next page while this one commits (discarded unread
-                    # if the commit fails; the next burst resumes from the last mark)
-                    pending = asyncio.ensure_future(provider.next(context, page.cursor))
+                    # unpaced: fetch and prepare the next page while this one commits
+                    # (discarded if the commit fails; the next burst resumes from the mark)
+                    pending = asyncio.ensure_future(fetch(page.cursor))
                 committed = await commit_page(
-                    ctx, record.provider_name, record.id, burst_id, sequence, page, fence
+                    ctx, record.provider_name, record.id, burst_id, sequence, page, fence, plan
                 )
                 result.pages += 1
                 result.entities += committed.entities
@@ -145,7 +153,7 @@ async def page_through(
                 if paced and ctx.clock.now() - started > options.burst_length:
                     return result
                 if pending is None:
-                    pending = asyncio.ensure_future(provider.next(context, page.cursor))
+                    pending = asyncio.ensure_future(fetch(page.cursor))
         finally:
             if pending is not None and not pending.done():
                 pending.cancel()

@@ -45,6 +45,7 @@ from openchoreo_catalog.ingestion.protocol import (
     IncrementalOptions,
 )
 from openchoreo_catalog.ingestion.records import Mark
+from openchoreo_catalog.ingestion.tables import NAME_MAX
 
 logger = logging.getLogger(__name__)
 
@@ -90,6 +91,8 @@ class IngestionEngine:
         self, provider: IncrementalEntityProvider[Any], options: IncrementalOptions | None = None
     ) -> ProviderEngine:
         name = provider.name
+        if not name or len(name) > NAME_MAX:
+            raise ValueError(f"a provider name is 1 to {NAME_MAX} characters")
         if name in self._engines:
             raise ValueError(f"a provider named '{name}' is already registered")
         engine = ProviderEngine(provider, options or IncrementalOptions(), self.ctx)

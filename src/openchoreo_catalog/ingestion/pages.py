@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from openchoreo_catalog.catalog import Delta, MutationResult
+from openchoreo_catalog.catalog import CatalogStore, Delta, MutationResult, Plan
 from openchoreo_catalog.ingestion import state
 from openchoreo_catalog.ingestion import status as st
 from openchoreo_catalog.ingestion.bookkeeping import mark_seen, refs_of
@@ -50,10 +50,15 @@ async def commit_page(
     sequence: int,
     page: PageResult,
     fence: Fence,
+    plan: Plan | None = None,
 ) -> CommittedPage:
-    """Commit ``page`` as mark ``sequence`` of the cycle, or raise and commit nothing."""
+    """Commit ``page`` as mark ``sequence`` of the cycle, or raise and commit nothing.
+
+    ``plan`` is the store's preparation of the page (:func:`prepare`); made here if absent.
+    """
     refs = refs_of(page.entities)
     entities = list(page.entities)
+    prepared = plan if plan is not None else prepare(page)
     counters: dict[str, object] = {
         "pages": ingestions.c.pages + 1,
         "entities_seen": ingestions.c.entities_seen + len(entities),
@@ -80,7 +85,7 @@ async def commit_page(
             now=now,
         )
         await mark_seen(conn, ctx.db.dialect, provider, ingestion_id, refs)
-        result = await ctx.store.apply_mutation(provider, Delta(added=entities), conn=conn)
+        result = await ctx.store.apply_mutation(provider, prepared, conn=conn)
         invalid = _invalid(result)
         if result.written or invalid:
             await conn.execute(
@@ -115,6 +120,12 @@ async def commit_page(
             )
     ctx.metrics.page(provider, entities=len(entities), written=result.written)
     return CommittedPage(len(entities), result.written, invalid)
+
+
+def prepare(page: PageResult) -> Plan:
+    """The store's CPU work for a page (validation, hashes, search rows, relations), done
+    before the transaction — and, when prefetching, while the previous page commits."""
+    return CatalogStore.prepare(Delta(added=list(page.entities)))
 
 
 def _invalid(result: MutationResult) -> int:
