@@ -87,10 +87,16 @@ async def query_entities(
         state = _State(request.selection, request.order, None, None, False, None, initial=True)
     async with db.read(operation="query entities") as conn:
         order_field = state.order.field if state.order else None
-        plan = await plan_selection(conn, state.selection, order_field=order_field)
-        total = state.total
+        key = _count_key(db, state.selection)
+        known = state.total
+        if known is None and counts is not None:
+            known = counts.get(key, db.generation)
+        plan = await plan_selection(
+            conn, state.selection, order_field=order_field, known_total=known
+        )
+        total = known
         if total is None:
-            total = await _count(db, conn, plan, state.selection, counts) if request.count else 0
+            total = await _count(db, conn, plan, key, counts) if request.count else 0
         rows, positions = await _page(conn, plan, state, limit, request.offset)
         items = await serve(conn, rows, request.fields, bind_limit=db.bind_limit)
     return _result(
@@ -109,14 +115,8 @@ class _State:
     initial: bool
 
 
-async def _count(
-    db: Database,
-    conn: AsyncConnection,
-    plan: SelectionPlan,
-    selection: Selection,
-    counts: CountCache | None,
-) -> int:
-    key = orjson.dumps(
+def _count_key(db: Database, selection: Selection) -> str:
+    return orjson.dumps(
         [
             selection.filter.to_json() if selection.filter else None,
             selection.text_term,
@@ -124,10 +124,15 @@ async def _count(
             id(db),
         ]
     ).decode()
-    if counts is not None:
-        cached = counts.get(key, db.generation)
-        if cached is not None:
-            return cached
+
+
+async def _count(
+    db: Database,
+    conn: AsyncConnection,
+    plan: SelectionPlan,
+    key: str,
+    counts: CountCache | None,
+) -> int:
     total: int = (await conn.execute(plan.count_query())).scalar_one()
     if counts is not None:
         counts.put(key, db.generation, total)

@@ -121,17 +121,33 @@ def _test(part: _Part, entity_id: ColumnElement[int]) -> ColumnElement[bool]:
 
 
 async def plan_selection(
-    conn: AsyncConnection, selection: Selection, *, order_field: str | None = None
+    conn: AsyncConnection,
+    selection: Selection,
+    *,
+    order_field: str | None = None,
+    known_total: int | None = None,
 ) -> SelectionPlan:
-    """Plan ``selection`` (see the module docstring); ``order_field`` is the full-text default."""
+    """Plan ``selection`` (see the module docstring).
+
+    ``order_field`` is the full-text default field. ``known_total`` — the selection's
+    ``totalItems`` from a cursor or the count cache — stands in for the capped count when
+    the selection is a single condition, saving that query on later pages.
+    """
     alternatives: list[list[_Part]] = []
     parts: dict[Condition, _Part] = {}
+    single = (
+        selection.filter is not None
+        and len(selection.filter.any_of) == 1
+        and len(selection.filter.any_of[0]) == 1
+        and not (selection.text_term or "").strip()
+    )
     if selection.filter is not None:
         for conditions in selection.filter.any_of:
             alternative = []
             for condition in conditions:
                 if condition not in parts:
-                    parts[condition] = await _part(conn, condition)
+                    estimate = known_total if single else None
+                    parts[condition] = await _part(conn, condition, estimate)
                 alternative.append(parts[condition])
             alternatives.append(alternative)
     text_part = await _text_part(conn, selection, order_field)
@@ -144,7 +160,7 @@ async def plan_selection(
     return SelectionPlan(alternatives)
 
 
-async def _part(conn: AsyncConnection, condition: Condition) -> _Part:
+async def _part(conn: AsyncConnection, condition: Condition, estimate: int | None) -> _Part:
     source = key_source(condition.key)
     hashes: list[int] = []
     unique = isinstance(source, UidKey)
@@ -161,7 +177,9 @@ async def _part(conn: AsyncConnection, condition: Condition) -> _Part:
         hashes,
         unique=unique,
     )
-    part.estimate = await _capped_count(conn, part.ids)
+    part.estimate = (
+        min(estimate, SELECTIVE) if estimate is not None else await _capped_count(conn, part.ids)
+    )
     return part
 
 
