@@ -1,4 +1,4 @@
-"""Shared fixtures: the simulator (``tests/simulator_fixtures.py``) and the databases
-(``tests/fixtures/``); each module documents how to use its fixtures."""
+"""Shared fixtures: the simulator (``tests/simulator_fixtures.py``), the databases and the
+app (``tests/fixtures/``); each module documents how to use its fixtures."""
 
-pytest_plugins = ["tests.simulator_fixtures", "tests.fixtures.databases"]
+pytest_plugins = ["tests.simulator_fixtures", "tests.fixtures.databases", "tests.fixtures.app"]

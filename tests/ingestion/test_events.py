@@ -68,3 +68,38 @@ async def test_apply_delta_before_any_cycle_is_active_but_unseen(
     assert await catalog_refs(database) == {"component:default/a"}
     with pytest.raises(UnknownProvider):
         await engine.apply_delta("nope", added=comps("x"))
+
+
+async def test_events_concurrent_with_a_running_cycle_are_all_kept(
+    database: Database, clock: ManualClock, make_engine: MakeEngine
+) -> None:
+    import asyncio
+
+    from openchoreo_catalog.ingestion.protocol import JsonValue, PageResult
+
+    opened = asyncio.Event()
+
+    class Slow(ScriptedProvider):
+        async def next(self, context: dict, cursor: JsonValue) -> PageResult:  # type: ignore[override]
+            opened.set()
+            await asyncio.sleep(0.002)
+            return await super().next(context, cursor)
+
+    provider = Slow("p", [comps(*(f"c{i}-{j}" for j in range(5))) for i in range(20)])
+    provider.handler = Handler()
+    engine = make_engine(provider)
+
+    async def events() -> None:
+        # an event before the cycle opens is active but unseen: the cycle would (rightly)
+        # sweep it, since this source never has it; these all land while the cycle runs
+        await opened.wait()
+        for index in range(30):
+            await engine.publish("t", {"add": [f"ev{index}"]})
+            await asyncio.sleep(0)
+
+    summary, _ = await asyncio.gather(engine.run_cycle("p"), events())
+    assert summary.completed
+    expected = {f"component:default/c{i}-{j}" for i in range(20) for j in range(5)}
+    expected |= {f"component:default/ev{index}" for index in range(30)}
+    assert await catalog_refs(database) == expected
+    assert set(await active(database, "p")) == expected

@@ -1,4 +1,5 @@
-"""The management API: every route's success, 404 for unknown providers, and auth."""
+"""The management API, mounted through the app factory: every route's success, 404 for
+unknown providers, and the app's auth policy on every mutation."""
 
 from __future__ import annotations
 
@@ -6,23 +7,17 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from fastapi import FastAPI
 
 from openchoreo_catalog.db import Database
 from openchoreo_catalog.ingestion import state
 from openchoreo_catalog.ingestion import status as st
 from openchoreo_catalog.ingestion.clock import ManualClock
-from openchoreo_catalog.ingestion.management import (
-    bearer_guard,
-    install_error_handlers,
-    management_router,
-)
+from openchoreo_catalog.ingestion.management import management_router
 from openchoreo_catalog.ingestion.manager import IngestionEngine
+from tests.fixtures.app import AUTH, client_for
 from tests.ingestion.conftest import MakeEngine
 from tests.ingestion.helpers import ScriptedProvider, comps, records
 
-TOKEN = "s3cret-management-token"
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
 BASE = "/api/catalog/incremental"
 
 READS = [
@@ -41,21 +36,13 @@ WRITES = [
 ]
 
 
-def app_for(engine: IngestionEngine) -> FastAPI:
-    app = FastAPI()
-    app.include_router(
-        management_router(engine, write_guard=bearer_guard({TOKEN: "ops"})), prefix="/api/catalog"
-    )
-    install_error_handlers(app)
-    return app
-
-
 @pytest.fixture
-async def api(make_engine: MakeEngine) -> AsyncIterator[tuple[httpx.AsyncClient, IngestionEngine]]:
+async def api(
+    database: Database, make_engine: MakeEngine
+) -> AsyncIterator[tuple[httpx.AsyncClient, IngestionEngine]]:
     provider = ScriptedProvider("p", [comps("a"), comps("b")])
     engine = make_engine(provider)
-    transport = httpx.ASGITransport(app=app_for(engine))
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+    async with client_for(database, routers=[management_router(engine)]) as client:
         yield client, engine
 
 
@@ -188,7 +175,7 @@ async def test_mutations_need_a_valid_token(
     url = BASE + path.format(p="p")
     missing = await client.request(method, url)
     assert missing.status_code == 401
-    assert missing.json()["success"] is False
+    assert missing.json()["error"]["name"] == "AuthenticationError"
     wrong = await client.request(method, url, headers={"Authorization": "Bearer wrong-token"})
     assert wrong.status_code == 403
     assert await records(database, "p") == []
@@ -202,3 +189,25 @@ async def test_reads_are_open(
     response = await client.request(method, BASE + path.format(p="p"))
     assert response.status_code == 200
     assert response.json()["success"] is True
+
+
+async def test_detail_during_a_burst_shows_its_progress(
+    database: Database, make_engine: MakeEngine
+) -> None:
+    seen: list[dict] = []
+
+    class Watching(ScriptedProvider):
+        async def next(self, context: dict, cursor: object) -> object:  # type: ignore[override]
+            if cursor == 2:
+                seen.append(await engine.detail("p"))
+            return await super().next(context, cursor)  # type: ignore[arg-type]
+
+    engine = make_engine(Watching("p", [comps("a", "b"), comps("c"), comps("d")]))
+    await engine.tick("p")
+    burst = seen[0]["currentBurst"]
+    assert burst is not None
+    assert (burst["pages"], burst["entities"], burst["outcome"]) == (2, 3, "running")
+    assert burst["holder"].startswith("test/")
+    assert seen[0]["entitiesSeenThisCycle"] == 3
+    after = await engine.detail("p")
+    assert after["currentBurst"] is None

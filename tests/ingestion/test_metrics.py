@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import httpx
-from fastapi import FastAPI
-
 from openchoreo_catalog.db import Database
 from openchoreo_catalog.ingestion.manager import IngestionEngine
 from openchoreo_catalog.ingestion.metrics import SCOPE, EngineMetrics
 from openchoreo_catalog.telemetry import Telemetry, metrics_router
+from tests.fixtures.app import client_for
 from tests.ingestion.conftest import OPTIONS
 from tests.ingestion.helpers import ScriptedProvider, comps
 
@@ -24,10 +22,7 @@ async def test_metrics_are_served_for_prometheus(sqlite_database: Database) -> N
         await engine.run_cycle("p")
         provider.pages = [comps("a")]
         await engine.run_cycle("p")
-        app = FastAPI()
-        app.include_router(metrics_router(telemetry))
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        async with client_for(sqlite_database, routers=[metrics_router(telemetry)]) as client:
             response = await client.get("/metrics")
         assert response.status_code == 200
         text = response.text

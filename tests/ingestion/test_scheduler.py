@@ -9,12 +9,15 @@ from typing import Any
 
 from sqlalchemy import select
 
+from openchoreo_catalog.api import create_app
 from openchoreo_catalog.db import Database
 from openchoreo_catalog.ingestion import status as st
+from openchoreo_catalog.ingestion.management import management_router
 from openchoreo_catalog.ingestion.manager import IngestionEngine
 from openchoreo_catalog.ingestion.protocol import IncrementalOptions, JsonValue, PageResult
-from openchoreo_catalog.ingestion.scheduler import Scheduler
+from openchoreo_catalog.ingestion.scheduler import Scheduler, scheduler_lifespan
 from openchoreo_catalog.ingestion.tables import bursts, leases
+from tests.fixtures import app as app_fixtures
 from tests.ingestion.helpers import ScriptedProvider, catalog_refs, comps
 
 FAST = IncrementalOptions(burst_interval=0.05, burst_length=0.02, rest_length=3600, backoff=(0.05,))
@@ -92,3 +95,27 @@ async def test_stop_ends_a_burst_after_the_page_in_flight(database: Database) ->
     async with database.read() as conn:
         rows = (await conn.execute(select(bursts.c.outcome, bursts.c.pages))).all()
     assert [(row.outcome, row.pages) for row in rows] == [("stopped", record.pages)]
+
+
+async def test_the_app_runs_the_scheduler_while_it_serves(database: Database) -> None:
+    provider = ScriptedProvider("p", [comps("a"), comps("b")])
+    engine = IngestionEngine(database, replica="app")
+    engine.register(provider, FAST)
+    scheduler = Scheduler(engine, min_interval=0.0)
+    app = create_app(
+        app_fixtures.test_settings(),
+        database=database,
+        routers=[management_router(engine)],
+        lifespans=[scheduler_lifespan(scheduler)],
+        migrate=False,
+    )
+    async with app_fixtures.app_client(app) as client:
+
+        async def rested() -> bool:
+            response = await client.get("/api/catalog/incremental/providers/p")
+            return bool(response.json()["data"]["status"] == st.RESTING)
+
+        await until(rested)
+        assert scheduler.running
+    assert not scheduler.running
+    assert len(await catalog_refs(database)) == 2

@@ -11,7 +11,7 @@ from typing import Any
 
 from openchoreo_catalog.catalog.mutations import Delta, Full, Mutation, Rejection
 from openchoreo_catalog.catalog.prepare import PreparedEntity, prepare_entity
-from openchoreo_catalog.catalog.refs import InvalidRef, entity_uid, normalize_ref
+from openchoreo_catalog.catalog.refs import InvalidRef, normalize_ref
 from openchoreo_catalog.catalog.validation import InvalidEntity
 
 
@@ -19,12 +19,12 @@ from openchoreo_catalog.catalog.validation import InvalidEntity
 class Plan:
     full: bool
     prepared: list[PreparedEntity] = field(default_factory=list)
-    """Valid entities, one per uid (the last occurrence wins)."""
+    """Valid entities, one per ref (the last occurrence wins)."""
     rejected: list[Rejection] = field(default_factory=list)
-    removed: list[tuple[str, str]] = field(default_factory=list)
-    """``(ref, uid)`` to remove (Delta)."""
-    kept_uids: set[str] = field(default_factory=set)
-    """Uids of rejected entities: a Full mutation leaves their stored version alone."""
+    removed: list[str] = field(default_factory=list)
+    """Canonical refs to remove (Delta)."""
+    kept_refs: set[str] = field(default_factory=set)
+    """Refs of rejected entities: a Full mutation leaves their stored version alone."""
 
 
 def plan_mutation(mutation: Mutation) -> Plan:
@@ -40,10 +40,10 @@ def plan_mutation(mutation: Mutation) -> Plan:
             except InvalidRef as error:
                 plan.rejected.append(Rejection(_text(raw), f"removed: {error}"))
                 continue
-            plan.removed.append((ref, entity_uid(ref)))
+            plan.removed.append(ref)
     else:
         raise TypeError(f"expected Delta or Full, got {type(mutation).__name__}")
-    by_uid: dict[str, PreparedEntity] = {}
+    by_ref: dict[str, PreparedEntity] = {}
     for index, entity in enumerate(added):
         try:
             prepared = prepare_entity(entity, index)
@@ -51,11 +51,11 @@ def plan_mutation(mutation: Mutation) -> Plan:
             known = _best_effort_ref(entity)
             plan.rejected.append(Rejection(known, str(error), index))
             if known is not None:
-                plan.kept_uids.add(entity_uid(known))
+                plan.kept_refs.add(known)
             continue
-        by_uid.pop(prepared.uid, None)
-        by_uid[prepared.uid] = prepared
-    plan.prepared = list(by_uid.values())
+        by_ref.pop(prepared.ref, None)
+        by_ref[prepared.ref] = prepared
+    plan.prepared = list(by_ref.values())
     return plan
 
 

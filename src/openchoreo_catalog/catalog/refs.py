@@ -4,7 +4,10 @@ A ref's canonical string is lower-case (``component:payments/api-gateway``), whi
 Backstage's ``stringifyEntityRef`` produces, what relations carry as ``targetRef``, and what
 makes refs compare case-insensitively. ``entity_uid`` derives the entity's public uid from
 that string, so the same ref always gets the same uid — across replicas, restarts and
-re-ingestion.
+re-ingestion. The uid is an RFC 9562 version-8 UUID whose first six bytes hash
+``kind:namespace`` and the rest the whole ref: entities of one namespace share a prefix, so
+the uid index stays local while a namespace is ingested (a random uuid5 would touch a
+different index page for every entity written).
 
 ``kind`` and ``namespace`` may be omitted in a ref string; they are then taken from
 ``default_kind`` and ``default_namespace`` (the namespace defaults to ``default``; a relation
@@ -13,15 +16,16 @@ in an entity's spec resolves relative refs in that entity's namespace).
 
 from __future__ import annotations
 
-import uuid
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 DEFAULT_NAMESPACE = "default"
 
-UID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "https://openchoreo.dev/catalog/entity")
-"""The uuid5 namespace of entity uids; changing it changes every uid, so it never changes."""
+UID_SALT = b"openchoreo-catalog/entity/"
+"""Mixed into the uid hashes; changing it changes every uid, so it never changes."""
 
 
 class InvalidRef(ValueError):
@@ -92,9 +96,18 @@ def entity_ref(entity: Mapping[str, Any]) -> str:
 
 
 def entity_uid(ref: str | EntityRef) -> str:
-    """The stable uid of the entity with this ref: uuid5 of its canonical string."""
+    """The stable uid of the entity with this (canonical) ref; see the module docstring."""
     key = str(ref) if isinstance(ref, EntityRef) else ref.lower()
-    return str(uuid.uuid5(UID_NAMESPACE, key))
+    prefix = _group_hash(key.split("/", 1)[0])
+    rest = hashlib.blake2b(UID_SALT + key.encode(), digest_size=10).hexdigest()
+    # version 8 (custom) in the 13th hex digit, RFC 9562 variant (10xx) in the 17th
+    variant = "89ab"[int(rest[4], 16) & 0x3]
+    return f"{prefix[:8]}-{prefix[8:]}-8{rest[1:4]}-{variant}{rest[5:8]}-{rest[8:]}"
+
+
+@lru_cache(maxsize=4_096)
+def _group_hash(group: str) -> str:
+    return hashlib.blake2b(UID_SALT + group.encode(), digest_size=6).hexdigest()
 
 
 def _shorten(text: str, limit: int = 100) -> str:

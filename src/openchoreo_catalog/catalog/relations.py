@@ -127,10 +127,21 @@ def derive_relations(entity: Mapping[str, Any]) -> list[Relation]:
 def _resolve(field: str, target: object, rule: Rule, namespace: str) -> str:
     if not isinstance(target, str):
         raise InvalidEntity(field, "must be an entity reference string")
+    key = (target, rule.default_kind, namespace)
+    ref = _RESOLVED.get(key)
+    if ref is not None:
+        return ref
     try:
         ref = str(parse_ref(target, default_kind=rule.default_kind, default_namespace=namespace))
     except InvalidRef as error:
         raise InvalidEntity(field, str(error)) from None
     if len(ref) > MAX_REF_LENGTH:
         raise InvalidEntity(field, f"entity reference longer than {MAX_REF_LENGTH} characters")
+    if len(_RESOLVED) < _RESOLVED_MAX:
+        _RESOLVED[key] = ref
     return ref
+
+
+_RESOLVED: dict[tuple[str, str | None, str], str] = {}
+"""Owners, systems and domains recur on every entity of a namespace: resolve each once."""
+_RESOLVED_MAX = 100_000

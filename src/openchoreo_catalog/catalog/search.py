@@ -6,6 +6,8 @@ than 200 characters (and JSON nulls) kept as "key present, no value". Backstage 
 for each string item of an array, a synthetic row ``<path>.<item> = true``
 (``metadata.tags.java``); we store array string items under ``<path>[]`` instead and answer
 those synthetic keys at query time, which keeps the same filter semantics with fewer rows.
+Every other value reached through an array is stored under ``<path>[*]``, so a bare key is
+known to have at most one value per entity (which lets a sort by it scan the index).
 
 The stored form is compact: keys are 64-bit hashes (queries always know the key they ask
 for), a missing value is :data:`NULL_VALUE`, and the original spelling is kept only where it
@@ -27,6 +29,8 @@ NULL_VALUE = "\x01"
 """Stored for a key whose value is null or too long: a primary key column cannot be NULL."""
 ITEM_SUFFIX = "[]"
 """Appended to the key of string items of arrays."""
+NESTED_SUFFIX = "[*]"
+"""Appended to the key of every other value reached through an array (it may repeat)."""
 MAX_KEY_LENGTH = 200
 
 SPECIAL_KEYS = frozenset(
@@ -42,7 +46,8 @@ SPECIAL_KEYS = frozenset(
 )
 
 SearchPair = tuple[str, str | None, str | None]
-"""``(key, value, original)``: lower-cased key and value (None when absent), original text."""
+"""``(key, value, original)``: lower-cased key and value (None when absent), and the original
+text when it differs from the lower-cased value (None otherwise)."""
 SearchRow = tuple[int, str, str | None]
 """``(key_hash, value or NULL_VALUE, original when it differs from value)``."""
 
@@ -55,71 +60,132 @@ def key_hash(key: str) -> int:
 
 
 def search_pairs(entity: Mapping[str, Any]) -> list[SearchPair]:
-    """The readable search rows of ``entity`` (de-duplicated on key and value)."""
-    raw: list[tuple[str, object]] = []
-    _visit("", entity, raw)
-    metadata = entity.get("metadata") or {}
-    raw.append(("metadata.name", metadata.get("name")))
-    raw.append(("metadata.namespace", metadata.get("namespace") or "default"))
-    seen: set[tuple[str, str | None]] = set()
+    """The readable search rows of ``entity`` (de-duplicated on key and value).
+
+    Raises :class:`InvalidEntity` for content that is not JSON (non-string keys, NaN,
+    other Python objects) or has keys that differ only in case, as Backstage does.
+    """
     pairs: list[SearchPair] = []
-    for path, value in raw:
-        key = path.lower()
-        base = key[: -len(ITEM_SUFFIX)] if key.endswith(ITEM_SUFFIX) else key
-        if len(base) > MAX_KEY_LENGTH:
-            continue
-        original = _text(value)
-        lowered = original.lower() if original is not None else None
-        if lowered is not None and len(lowered) > SEARCH_VALUE_MAX:
-            original = lowered = None
-        marker = (key, lowered)
-        if marker in seen:
-            continue
-        seen.add(marker)
-        pairs.append((key, lowered, original))
+    _walk(entity, "", pairs, set())
+    metadata = entity.get("metadata") or {}
+    _add(pairs, set(), "metadata.name", _text(metadata.get("name")))
+    _add(pairs, set(), "metadata.namespace", _text(metadata.get("namespace") or "default"))
     return pairs
 
 
 def search_rows(entity: Mapping[str, Any]) -> list[SearchRow]:
     """The stored search rows of ``entity`` (hash the key, sentinel for no value)."""
-    rows: list[SearchRow] = []
-    for key, value, original in search_pairs(entity):
-        if value is None:
-            rows.append((key_hash(key), NULL_VALUE, None))
-        else:
-            rows.append((key_hash(key), value, original if original != value else None))
-    return rows
+    return [
+        (key_hash(key), NULL_VALUE if value is None else value, original)
+        for key, value, original in search_pairs(entity)
+    ]
 
 
-def _visit(path: str, node: object, out: list[tuple[str, object]]) -> None:
-    if path in SPECIAL_KEYS:
-        return
-    if node is None or isinstance(node, str | bool | int):
-        out.append((path, node))
-    elif isinstance(node, float):
-        if not math.isfinite(node):
-            raise InvalidEntity(path, "must be a finite number")
-        out.append((path, node))
-    elif isinstance(node, list):
-        for item in node:
-            if isinstance(item, str):
-                out.append((path + ITEM_SUFFIX, item))
+_Child = tuple[str, bool, bool]
+_CHILDREN: dict[tuple[str, str], _Child] = {}
+_CHILDREN_MAX = 100_000
+
+
+def _child(parent: str, key: str) -> _Child:
+    """``(lower-cased child path, skipped?, key was lower-case already?)``, cached."""
+    entry = _CHILDREN.get((parent, key))
+    if entry is None:
+        lowered = key.lower()
+        path = f"{parent}.{lowered}" if parent else lowered
+        entry = (path, path in SPECIAL_KEYS or len(path) > MAX_KEY_LENGTH, lowered == key)
+        if len(_CHILDREN) < _CHILDREN_MAX:
+            _CHILDREN[(parent, key)] = entry
+    return entry
+
+
+def _walk(
+    node: Mapping[str, Any],
+    parent: str,
+    pairs: list[SearchPair],
+    seen: set[Any],
+    in_array: bool = False,
+) -> None:
+    """Append the leaves under ``node``; only leaves under arrays can repeat (``seen``)."""
+    mixed_case = False
+    for key, value in node.items():
+        if type(key) is not str:
+            raise InvalidEntity(parent or "entity", "object keys must be strings")
+        path, skip, lower = _child(parent, key)
+        mixed_case = mixed_case or not lower
+        if skip:
+            continue
+        kind = type(value)
+        if kind is str and not in_array:
+            low = value.lower()
+            if len(low) > SEARCH_VALUE_MAX:
+                pairs.append((path, None, None))
             else:
-                _visit(path, item, out)
-    elif isinstance(node, Mapping):
-        lowered: set[str] = set()
-        for key, value in node.items():
-            if not isinstance(key, str):
-                raise InvalidEntity(path or "entity", "object keys must be strings")
-            low = key.lower()
-            if low in lowered:
-                raise InvalidEntity(
-                    f"{path}.{key}" if path else key, "duplicate key that varies only in casing"
-                )
-            lowered.add(low)
-            _visit(f"{path}.{key}" if path else key, value, out)
+                pairs.append((path, low, value if value != low else None))
+        elif kind is str:
+            _add(pairs, seen, path + NESTED_SUFFIX, value)
+        elif kind is dict or isinstance(value, Mapping):
+            _walk(value, path, pairs, seen, in_array)
+        elif kind is list:
+            _items(value, path, pairs, seen)
+        elif in_array:
+            _add(pairs, seen, path + NESTED_SUFFIX, _scalar(value, path))
+        else:
+            text = _scalar(value, path)
+            low = text.lower() if text is not None else None
+            pairs.append((path, low, text if text != low else None))
+    if mixed_case and len({key.lower() for key in node}) != len(node):
+        _reject_case_duplicates(node, parent)
+
+
+def _items(items: list[Any], path: str, pairs: list[SearchPair], seen: set[Any]) -> None:
+    item_key = path + ITEM_SUFFIX
+    for item in items:
+        kind = type(item)
+        if kind is str:
+            _add(pairs, seen, item_key, item)
+        elif kind is dict or isinstance(item, Mapping):
+            _walk(item, path, pairs, seen, in_array=True)
+        elif kind is list:
+            _items(item, path, pairs, seen)
+        else:
+            _add(pairs, seen, path + NESTED_SUFFIX, _scalar(item, path))
+
+
+def _add(pairs: list[SearchPair], seen: set[Any], key: str, text: str | None) -> None:
+    if text is None:
+        lowered = original = None
     else:
-        raise InvalidEntity(path or "entity", f"{type(node).__name__} is not a JSON value")
+        lowered = text.lower()
+        if len(lowered) > SEARCH_VALUE_MAX:
+            lowered = original = None
+        else:
+            original = text if text != lowered else None
+    marker = (key, lowered)
+    if marker not in seen:
+        seen.add(marker)
+        pairs.append((key, lowered, original))
+
+
+def _scalar(value: object, path: str) -> str | None:
+    if value is None or isinstance(value, bool | int):
+        return _text(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise InvalidEntity(path, "must be a finite number")
+        return _text(value)
+    raise InvalidEntity(path, f"{type(value).__name__} is not a JSON value")
+
+
+def _reject_case_duplicates(node: Mapping[Any, Any], parent: str) -> None:
+    seen: set[str] = set()
+    for key in node:
+        low = str(key).lower()
+        if low in seen:
+            raise InvalidEntity(
+                f"{parent}.{key}" if parent else str(key),
+                "duplicate key that varies only in casing",
+            )
+        seen.add(low)
 
 
 def _text(value: object) -> str | None:
@@ -133,26 +199,3 @@ def _text(value: object) -> str | None:
             return str(int(value))
         return repr(value)
     return str(value)
-
-
-BUCKET_SHIFT = 13
-"""On SQLite, search rows are partitioned by ``entity_id >> 13`` (8192 entities a bucket).
-
-A bulk load then inserts into a small, hot part of the index instead of all over it: SQLite
-writes every page a transaction dirties to its WAL, and spreading a page's rows over the
-whole index made commits dominate (measured: 2x faster loads at 400,000 entities). Queries
-name the buckets explicitly (``bucket IN (...)``), one index seek each. PostgreSQL and MySQL
-log row changes, not pages, so there every row is in bucket 0 and the index is plain.
-"""
-
-
-def bucket_of(dialect: str, entity_id: int) -> int:
-    """The search-index bucket of an entity."""
-    return entity_id >> BUCKET_SHIFT if dialect == "sqlite" else 0
-
-
-def buckets_upto(dialect: str, max_entity_id: int | None) -> list[int]:
-    """Every bucket that may hold rows when ids go up to ``max_entity_id``."""
-    if dialect != "sqlite" or not max_entity_id:
-        return [0]
-    return list(range((max_entity_id >> BUCKET_SHIFT) + 1))

@@ -10,19 +10,31 @@ Pass ``conn=`` to run inside a transaction you hold (no commit here, no retry: t
 the transaction decides) — the ingestion engine commits a page's mark, its bookkeeping and
 its catalog mutation together that way. Without it, the store runs its own transaction and
 retries it whole on transient failures.
+
+Validation, hashing and flattening are CPU work done before any SQL. ``prepare(mutation)``
+does it ahead of time and ``apply_mutation`` accepts the result: a caller can prepare the
+next page while the database (in its own thread, for SQLite) writes the current one.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from openchoreo_catalog.catalog import queries
 from openchoreo_catalog.catalog.mutations import Mutation, MutationResult, Rejection
 from openchoreo_catalog.catalog.plan import Plan, plan_mutation
 from openchoreo_catalog.catalog.prepare import PreparedEntity
+from openchoreo_catalog.catalog.queries import (
+    CountCache,
+    OrderField,
+    QueryRequest,
+    QueryResult,
+    Selection,
+)
 from openchoreo_catalog.catalog.writes import Stored, Writer
 from openchoreo_catalog.db import Database, DatabaseError
 from openchoreo_catalog.db.errors import wrap
@@ -34,18 +46,74 @@ _SWEEP_BATCH = 5_000
 
 
 class CatalogStore:
-    """The catalog held in ``db``."""
+    """The catalog held in ``db``: mutations from providers, and the read queries."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
+        self.counts = CountCache()
+
+    # -- reads (see ``catalog.queries``) ---------------------------------------------------
+
+    async def query_entities(self, request: QueryRequest) -> QueryResult:
+        """A page of ``/entities/by-query``."""
+        return await queries.query_entities(self.db, request, counts=self.counts)
+
+    async def entities_by_refs(
+        self,
+        refs: Sequence[str],
+        *,
+        fields: list[str] | None = None,
+        selection: Selection | None = None,
+    ) -> list[str | None]:
+        """Served entities for ``refs`` in order (None for a miss)."""
+        return await queries.entities_by_refs(self.db, refs, fields=fields, selection=selection)
+
+    async def entity_by_ref(self, ref: str, *, fields: list[str] | None = None) -> str | None:
+        return await queries.entity_by_ref(self.db, ref, fields=fields)
+
+    async def entity_by_uid(self, uid: str, *, fields: list[str] | None = None) -> str | None:
+        return await queries.entity_by_uid(self.db, uid, fields=fields)
+
+    def list_entities(
+        self,
+        *,
+        selection: Selection,
+        order: Sequence[OrderField] = (),
+        limit: int | None = None,
+        offset: int = 0,
+        fields: list[str] | None = None,
+    ) -> AsyncIterator[str]:
+        """The legacy ``GET /entities`` listing, streamed."""
+        return queries.list_entities(
+            self.db, selection=selection, order=order, limit=limit, offset=offset, fields=fields
+        )
+
+    async def facets(
+        self, facets: Sequence[str], *, selection: Selection | None = None
+    ) -> dict[str, list[dict[str, object]]]:
+        return await queries.entity_facets(self.db, facets, selection=selection)
+
+    async def counts_by_kind(self) -> dict[str, int]:
+        return await queries.counts_by_kind(self.db)
+
+    # -- writes ------------------------------------------------------------------------------
+
+    @staticmethod
+    def prepare(mutation: Mutation) -> Plan:
+        """Validate and prepare ``mutation`` without touching the database."""
+        return plan_mutation(mutation)
 
     async def apply_mutation(
-        self, provider: str, mutation: Mutation, *, conn: AsyncConnection | None = None
+        self,
+        provider: str,
+        mutation: Mutation | Plan,
+        *,
+        conn: AsyncConnection | None = None,
     ) -> MutationResult:
         """Apply ``mutation`` for ``provider``; see the module docstring for the rules."""
         if not provider or len(provider) > 255:
             raise ValueError("a provider name is 1 to 255 characters")
-        plan = plan_mutation(mutation)
+        plan = mutation if isinstance(mutation, Plan) else plan_mutation(mutation)
         operation = f"apply mutation for provider {provider}"
         if conn is None:
             result = await self.db.run(
@@ -80,7 +148,7 @@ class CatalogStore:
         if plan.prepared:
             await self._write(writer, provider, plan.prepared, result)
         if plan.full:
-            keep = {p.uid for p in plan.prepared} | plan.kept_uids
+            keep = {p.ref for p in plan.prepared} | plan.kept_refs
             await self._sweep(writer, provider, keep, result)
         return result
 
@@ -88,13 +156,13 @@ class CatalogStore:
         self,
         writer: Writer,
         provider: str,
-        removed: Sequence[tuple[str, str]],
+        removed: Sequence[str],
         result: MutationResult,
     ) -> None:
-        stored = await writer.stored([uid for _, uid in removed])
+        stored = await writer.stored(removed)
         mine: list[Stored] = []
-        for ref, uid in removed:
-            row = stored.pop(uid, None)
+        for ref in removed:
+            row = stored.pop(ref, None)
             if row is None:
                 continue  # already gone: removal is idempotent
             if row.provider != provider:
@@ -113,16 +181,16 @@ class CatalogStore:
         prepared: Sequence[PreparedEntity],
         result: MutationResult,
     ) -> None:
-        stored = await writer.stored([p.uid for p in prepared])
-        new = [p for p in prepared if p.uid not in stored]
+        stored = await writer.stored([p.ref for p in prepared])
+        new = [p for p in prepared if p.ref not in stored]
         if new:
             await writer.insert_entities(provider, new)
-            stored.update(await writer.stored([p.uid for p in new]))
-        new_uids = {p.uid for p in new}
+            stored.update(await writer.stored([p.ref for p in new]))
+        new_refs = {p.ref for p in new}
         fresh: list[tuple[int, PreparedEntity]] = []
         changed: list[tuple[int, PreparedEntity]] = []
         for entity in prepared:
-            row = stored.get(entity.uid)
+            row = stored.get(entity.ref)
             if row is None:
                 raise DatabaseError("apply mutation", f"entity {entity.ref} vanished while written")
             if row.provider != provider:
@@ -130,7 +198,7 @@ class CatalogStore:
                 result.rejected.append(Rejection(entity.ref, reason, entity.index))
                 continue
             if row.hash == entity.hash:
-                if entity.uid in new_uids:
+                if entity.ref in new_refs:
                     fresh.append((row.id, entity))
                 else:
                     result.unchanged += 1
@@ -152,7 +220,7 @@ class CatalogStore:
         while True:
             rows = (
                 await writer.conn.execute(
-                    select(entities.c.id, entities.c.uid, entities.c.ref)
+                    select(entities.c.id, entities.c.ref)
                     .where(entities.c.provider == provider, entities.c.id > after)
                     .order_by(entities.c.id)
                     .limit(_SWEEP_BATCH)
@@ -161,7 +229,7 @@ class CatalogStore:
             if not rows:
                 return
             after = rows[-1].id
-            stale = [row for row in rows if row.uid not in keep]
+            stale = [row for row in rows if row.ref not in keep]
             await _delete(writer, [row.id for row in stale])
             result.removed += len(stale)
             result.removed_refs.extend(row.ref for row in stale)

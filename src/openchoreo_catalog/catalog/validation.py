@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -32,6 +33,7 @@ _KIND = re.compile(r"^[a-zA-Z][a-z0-9A-Z]*$")
 _API_VERSION_NAME = re.compile(r"^[a-z0-9A-Z]+$")
 _TAG = re.compile(r"^[a-z0-9:+#]+(-[a-z0-9:+#]+)*$")
 
+KEY_EXPECTATION = "a valid prefix and/or suffix"
 TAG_EXPECTATION = (
     "a string that is sequences of [a-z0-9+#] separated by [-], at most 63 characters in total"
 )
@@ -68,6 +70,12 @@ def is_valid_prefixed_name(value: object) -> bool:
     """``name`` or ``prefix/name`` (label and annotation keys)."""
     if not isinstance(value, str):
         return False
+    return _valid_prefixed_name(value)
+
+
+@lru_cache(maxsize=16_384)
+def _valid_prefixed_name(value: str) -> bool:
+    """Cached: the same few dozen keys recur on every entity."""
     parts = value.split("/")
     if len(parts) == 1:
         return is_valid_name(parts[0])
@@ -75,8 +83,11 @@ def is_valid_prefixed_name(value: object) -> bool:
 
 
 def is_valid_api_version(value: object) -> bool:
-    if not isinstance(value, str):
-        return False
+    return isinstance(value, str) and _valid_api_version(value)
+
+
+@lru_cache(maxsize=1_024)
+def _valid_api_version(value: str) -> bool:
     parts = value.split("/")
     suffix = parts[-1]
     suffix_ok = 1 <= len(suffix) <= 63 and bool(_API_VERSION_NAME.match(suffix))
@@ -86,7 +97,12 @@ def is_valid_api_version(value: object) -> bool:
 
 
 def is_valid_tag(value: object) -> bool:
-    return isinstance(value, str) and 1 <= len(value) <= 63 and bool(_TAG.match(value))
+    return isinstance(value, str) and _valid_tag(value)
+
+
+@lru_cache(maxsize=16_384)
+def _valid_tag(value: str) -> bool:
+    return 1 <= len(value) <= 63 and bool(_TAG.match(value))
 
 
 def validate_entity(entity: object) -> dict[str, Any]:
@@ -151,9 +167,8 @@ def _validate_labels(labels: object) -> None:
     if not isinstance(labels, Mapping):
         raise InvalidEntity("metadata.labels", "must be an object")
     for key, value in labels.items():
-        _require(
-            f"metadata.labels.{key}", key, is_valid_prefixed_name, "a valid prefix and/or suffix"
-        )
+        if not is_valid_prefixed_name(key):
+            raise InvalidEntity(f"metadata.labels.{key}", _expected(key, KEY_EXPECTATION))
         if not (value == "" or is_valid_name(value)):
             raise InvalidEntity(
                 f"metadata.labels.{key}", _expected(value, NAME_EXPECTATION + " (or empty)")
@@ -166,12 +181,8 @@ def _validate_annotations(annotations: object) -> None:
     if not isinstance(annotations, Mapping):
         raise InvalidEntity("metadata.annotations", "must be an object")
     for key, value in annotations.items():
-        _require(
-            f"metadata.annotations.{key}",
-            key,
-            is_valid_prefixed_name,
-            "a valid prefix and/or suffix",
-        )
+        if not is_valid_prefixed_name(key):
+            raise InvalidEntity(f"metadata.annotations.{key}", _expected(key, KEY_EXPECTATION))
         if not isinstance(value, str):
             raise InvalidEntity(f"metadata.annotations.{key}", "must be a string")
 
@@ -182,12 +193,8 @@ def _validate_tags(tags: object) -> None:
     if not isinstance(tags, list):
         raise InvalidEntity("metadata.tags", "must be a list")
     for index, tag in enumerate(tags):
-        _require(
-            f"metadata.tags.{index}",
-            tag,
-            is_valid_tag,
-            TAG_EXPECTATION,
-        )
+        if not is_valid_tag(tag):
+            _require(f"metadata.tags.{index}", tag, is_valid_tag, TAG_EXPECTATION)
 
 
 def _validate_links(links: object) -> None:

@@ -71,6 +71,8 @@ class Database:
         self.retry = retry or RetryPolicy()
         self.bind_limit = max_binds(self.dialect)
         self._memory = memory
+        self.generation = 0
+        """Bumped after every committed write transaction of this instance (cache keys)."""
         self._write_lock: asyncio.Lock | None = None
         self._lock_loop: asyncio.AbstractEventLoop | None = None
 
@@ -116,6 +118,7 @@ class Database:
                         await conn.execution_options(**{WRITE_OPTION: True})
                     async with conn.begin():
                         yield conn
+                self.generation += 1
             except _DRIVER_ERRORS as error:
                 raise wrap(operation, error) from error
 

@@ -36,6 +36,8 @@ class SqliteTuning:
     cache_size_kib: int = 65_536
     wal_autocheckpoint_pages: int = 10_000
     mmap_size_bytes: int = 0
+    page_size_bytes: int = 4096
+    """Applies when the database file is created (SQLite fixes it then)."""
 
 
 def dialect_of(url: URL) -> Dialect:
@@ -88,6 +90,7 @@ def _sqlite_engine(url: URL, tuning: SqliteTuning, *, echo: bool) -> AsyncEngine
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (see module doc)
         cursor = dbapi_connection.cursor()
         pragmas = [
+            f"PRAGMA page_size={tuning.page_size_bytes}",
             "PRAGMA foreign_keys=ON",
             f"PRAGMA busy_timeout={int(tuning.busy_timeout_s * 1000)}",
             f"PRAGMA cache_size=-{tuning.cache_size_kib}",

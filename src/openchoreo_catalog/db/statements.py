@@ -14,7 +14,6 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Table
 from sqlalchemy.dialects import mysql, postgresql, sqlite
-from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Executable
 from sqlalchemy.sql.dml import Insert
@@ -65,9 +64,9 @@ async def select_in(
     *,
     bind_limit: int,
     params_per_key: int = 1,
-) -> list[Row[Any]]:
+) -> list[Any]:
     """Rows of ``build(chunk)`` for every chunk of ``keys`` (a SELECT with ``IN :chunk``)."""
-    rows: list[Row[Any]] = []
+    rows: list[Any] = []
     for part in chunked(keys, chunk_size(bind_limit, params_per_key)):
         rows.extend((await conn.execute(build(part))).all())
     return rows

@@ -8,12 +8,15 @@ done, the burst's time is up, or someone asks it to stop.
 * Stopping (shutdown, or an admin action noticed by the page guard) never half-writes: a page
   either committed whole or not at all.
 * ``paced=False`` (run-one-cycle-now) ignores ``burst_length``: one burst runs to the end,
-  renewing the lease with every page as usual.
+  renewing the lease with every page as usual, and fetches the next page while the current
+  one commits (a provider's request latency then overlaps the database's work; paced bursts
+  do not prefetch, so a burst that ends on time never fetches a page it will not use).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -29,6 +32,7 @@ from openchoreo_catalog.ingestion.protocol import (
     Burst,
     IncrementalEntityProvider,
     IncrementalOptions,
+    PageResult,
 )
 from openchoreo_catalog.ingestion.records import IngestionRecord
 from openchoreo_catalog.ingestion.tables import bursts
@@ -51,6 +55,12 @@ async def open_burst_log(
 ) -> int:
     async def unit(conn: AsyncConnection) -> int:
         await fence.check(conn)
+        # we hold the lease: a burst still "running" belonged to a replica that died
+        await conn.execute(
+            update(bursts)
+            .where(bursts.c.provider_name == record.provider_name, bursts.c.ended_at.is_(None))
+            .values(outcome="abandoned")
+        )
         result = await conn.execute(
             bursts.insert().values(
                 provider_name=record.provider_name,
@@ -107,21 +117,38 @@ async def page_through(
     started = ctx.clock.now()
     result = BurstResult("yielded")
     async with provider.around(Burst(paced=paced)) as context:
-        while True:
-            page = await provider.next(context, cursor)
-            committed = await commit_page(
-                ctx, record.provider_name, record.id, burst_id, sequence, page, fence
-            )
-            result.pages += 1
-            result.entities += committed.entities
-            result.written += committed.written
-            if page.done:
-                result.ending = "done"
-                return result
-            cursor = page.cursor
-            sequence += 1
-            if stop is not None and stop.is_set():
-                result.ending = "stopped"
-                return result
-            if paced and ctx.clock.now() - started > options.burst_length:
-                return result
+        pending: asyncio.Future[PageResult] | None = asyncio.ensure_future(
+            provider.next(context, cursor)
+        )
+        try:
+            while True:
+                assert pending is not None
+                page = await pending
+                pending = None
+                if not paced and not page.done:
+                    # unpaced: fetch the next page while this one commits (discarded unread
+                    # if the commit fails; the next burst resumes from the last mark)
+                    pending = asyncio.ensure_future(provider.next(context, page.cursor))
+                committed = await commit_page(
+                    ctx, record.provider_name, record.id, burst_id, sequence, page, fence
+                )
+                result.pages += 1
+                result.entities += committed.entities
+                result.written += committed.written
+                if page.done:
+                    result.ending = "done"
+                    return result
+                sequence += 1
+                if stop is not None and stop.is_set():
+                    result.ending = "stopped"
+                    return result
+                if paced and ctx.clock.now() - started > options.burst_length:
+                    return result
+                if pending is None:
+                    pending = asyncio.ensure_future(provider.next(context, page.cursor))
+        finally:
+            if pending is not None and not pending.done():
+                pending.cancel()
+            if pending is not None:
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await pending

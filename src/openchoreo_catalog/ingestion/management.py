@@ -7,25 +7,25 @@ registered with the engine. The seed's README promised ``/status``, ``/reset`` a
 ``/refresh``; they exist as aliases of the provider detail, DELETE (purge and start fresh)
 and ``/trigger``.
 
-Reads are open; mutations pass through ``write_guard``, a FastAPI dependency that raises
-:class:`HTTPException` (401/403) for a caller without a token — the app's auth policy.
+Mount through the app factory, which wraps every route in the service's auth policy
+(reads open, mutations need a token)::
+
+    create_app(settings, database=db, routers=[management_router(engine)], ...)
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from openchoreo_catalog.ingestion.errors import UnknownProvider
 from openchoreo_catalog.ingestion.manager import IngestionEngine
 from openchoreo_catalog.ingestion.progress import iso
 from openchoreo_catalog.ingestion.records import Mark
-
-WriteGuard = Callable[[Request], Awaitable[None]]
 
 
 def ok(data: Any, status: int = 200) -> JSONResponse:
@@ -34,21 +34,6 @@ def ok(data: Any, status: int = 200) -> JSONResponse:
 
 def fail(message: str, status: int) -> JSONResponse:
     return JSONResponse({"success": False, "error": message}, status_code=status)
-
-
-def bearer_guard(tokens: Mapping[str, str]) -> WriteGuard:
-    """A guard accepting ``Authorization: Bearer <token>`` for any of ``tokens`` (token →
-    subject); the default when the app has not set its own policy."""
-
-    async def guard(request: Request) -> None:
-        header = request.headers.get("authorization", "")
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token:
-            raise HTTPException(401, "a bearer token is required for this action")
-        if token.strip() not in tokens:
-            raise HTTPException(403, "the token is not allowed to do this")
-
-    return guard
 
 
 def _envelope(
@@ -78,10 +63,9 @@ def _mark_json(mark: Mark) -> dict[str, Any]:
     }
 
 
-def management_router(engine: IngestionEngine, *, write_guard: WriteGuard) -> APIRouter:
-    """The ``/incremental`` routes; include with ``prefix="/api/catalog"``."""
-    router = APIRouter(prefix="/incremental", tags=["incremental ingestion"])
-    write = [Depends(write_guard)]
+def management_router(engine: IngestionEngine, *, prefix: str = "/api/catalog") -> APIRouter:
+    """The ``/incremental`` routes under ``prefix``."""
+    router = APIRouter(prefix=f"{prefix}/incremental", tags=["incremental ingestion"])
 
     def known(name: str) -> None:
         engine.engine(name)  # raises UnknownProvider
@@ -93,7 +77,7 @@ def management_router(engine: IngestionEngine, *, write_guard: WriteGuard) -> AP
             return ok({"healthy": False, "duplicateIngestions": duplicates})
         return ok({"healthy": True})
 
-    @router.post("/cleanup", dependencies=write)
+    @router.post("/cleanup")
     async def cleanup() -> JSONResponse:
         purged = await engine.cleanup()
         return ok(
@@ -123,16 +107,16 @@ def management_router(engine: IngestionEngine, *, write_guard: WriteGuard) -> AP
         return ok({"message": f"{provider}: woken up; its first cycle starts now."})
 
     for path in ("/providers/{provider}/trigger", "/providers/{provider}/refresh"):
-        router.add_api_route(path, trigger, methods=["POST"], dependencies=write)
+        router.add_api_route(path, trigger, methods=["POST"])
 
-    @router.post("/providers/{provider}/start", dependencies=write)
+    @router.post("/providers/{provider}/start")
     @_envelope
     async def start(provider: str) -> JSONResponse:
         known(provider)
         outcome = await engine.start(provider)
         return ok({"message": f"{provider}: Next cycle triggered.", "outcome": outcome})
 
-    @router.post("/providers/{provider}/cancel", dependencies=write)
+    @router.post("/providers/{provider}/cancel")
     @_envelope
     async def cancel(provider: str) -> JSONResponse:
         known(provider)
@@ -157,8 +141,8 @@ def management_router(engine: IngestionEngine, *, write_guard: WriteGuard) -> AP
             }
         )
 
-    router.add_api_route("/providers/{provider}", purge, methods=["DELETE"], dependencies=write)
-    router.add_api_route("/providers/{provider}/reset", purge, methods=["POST"], dependencies=write)
+    router.add_api_route("/providers/{provider}", purge, methods=["DELETE"])
+    router.add_api_route("/providers/{provider}/reset", purge, methods=["POST"])
 
     @router.get("/providers/{provider}/marks")
     @_envelope
@@ -167,7 +151,7 @@ def management_router(engine: IngestionEngine, *, write_guard: WriteGuard) -> AP
         ingestion_id, found = await engine.marks(provider)
         return ok({"ingestionId": ingestion_id, "marks": [_mark_json(m) for m in found]})
 
-    @router.delete("/providers/{provider}/marks", dependencies=write)
+    @router.delete("/providers/{provider}/marks")
     @_envelope
     async def clear_marks(provider: str) -> JSONResponse:
         known(provider)
@@ -180,20 +164,3 @@ def management_router(engine: IngestionEngine, *, write_guard: WriteGuard) -> AP
         )
 
     return router
-
-
-def install_error_handlers(app: Any) -> None:
-    """Envelope errors for :class:`UnknownProvider` (404) and ``HTTPException`` on the app.
-
-    The app factory installs its own handlers; this one serves a standalone app (tests).
-    """
-
-    async def unknown(_request: Request, error: Exception) -> JSONResponse:
-        return fail(str(error), 404)
-
-    async def http_error(_request: Request, error: Exception) -> JSONResponse:
-        assert isinstance(error, HTTPException)
-        return fail(str(error.detail), error.status_code)
-
-    app.add_exception_handler(UnknownProvider, unknown)
-    app.add_exception_handler(HTTPException, http_error)

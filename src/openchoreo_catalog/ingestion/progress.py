@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from openchoreo_catalog.ingestion import bookkeeping, state
 from openchoreo_catalog.ingestion.records import IngestionRecord
-from openchoreo_catalog.ingestion.tables import bursts
+from openchoreo_catalog.ingestion.tables import bursts, leases
 
 LAST = 5
 
@@ -79,7 +79,16 @@ async def provider_detail(conn: AsyncConnection, provider: str, now: float) -> d
         )
     ).all()
     finished = await state.finished_records(conn, provider, limit=LAST)
-    running = next((row for row in rows if row.ended_at is None), None)
+    lease = (await conn.execute(select(leases).where(leases.c.provider_name == provider))).first()
+    live = lease is not None and lease.holder is not None and lease.expires_at > now
+    running = next(
+        (
+            row
+            for row in rows
+            if row.ended_at is None and live and lease is not None and row.holder == lease.holder
+        ),
+        None,
+    )
     detail: dict[str, Any] = {
         "name": provider,
         "status": record.status if record else "rest complete, waiting to start",

@@ -16,6 +16,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from openchoreo_catalog.ingestion.engine import StepResult
 from openchoreo_catalog.ingestion.manager import IngestionEngine
@@ -101,3 +103,20 @@ class Scheduler:
             for waiter in waiters:
                 waiter.cancel()
             await asyncio.gather(*waiters, return_exceptions=True)
+
+
+def scheduler_lifespan(
+    scheduler: Scheduler,
+) -> Callable[[object], AbstractAsyncContextManager[None]]:
+    """A start-up/shutdown hook for ``create_app(lifespans=[...])``: the scheduler runs while
+    the app serves, and stops gracefully (leases released) when it shuts down."""
+
+    @asynccontextmanager
+    async def hook(_context: object) -> AsyncIterator[None]:
+        scheduler.start()
+        try:
+            yield
+        finally:
+            await scheduler.stop()
+
+    return hook

@@ -1,15 +1,18 @@
 """The catalog's tables: entities, their flattened search index, and their relations.
 
 * ``catalog_entities``: one row per entity; ``id`` is a compact surrogate (insertion order,
-  the default ordering and keyset of the API), ``uid`` the stable public id (uuid5 of the
-  normalized ref), ``body`` the entity as served minus ``relations``.
+  the default ordering and keyset of the API), ``ref`` the canonical lower-case ref (at most
+  191 characters by the naming rules), ``uid`` the stable public id derived from it, ``body``
+  the entity as served minus ``relations``.
 * ``catalog_search``: lower-cased ``(key, value)`` pairs per entity, as Backstage's ``search``
   table. The key is stored as a 64-bit hash (every query knows the key it asks for), NULL
-  values as a sentinel (so the row fits a primary key). The primary key *is* the index:
-  ``(bucket, key_hash, value, entity_id)``; ``bucket`` partitions by entity id on SQLite so
-  the pages a batch of new entities touches stay few (see ``catalog.search``).
+  values as a sentinel (so the row fits a primary key). The primary key *is* the index,
+  ``(key_hash, value, entity_id)``: a filter is one range, a sort by a field one ordered
+  scan, and on SQLite (``WITHOUT ROWID``) each row is one b-tree entry, not two.
 * ``catalog_relations``: relations an entity's own spec declares (``ownedBy``, ``partOf``...);
-  the inverse ones (``ownerOf``...) are read through the ``target_uid`` index.
+  the inverse ones (``ownerOf``...) are read through the ``target_ref`` index. Refs, not
+  uids, key it: filters compare the ref text (as Backstage does), and refs of one namespace
+  sort together, so writes stay local.
 
 Rows in the search and relation tables are deleted by the store in the same transaction as
 their entity (no foreign keys: they would cost a lookup per inserted row).
@@ -17,7 +20,7 @@ their entity (no foreign keys: they would cost a lookup per inserted row).
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Index, Integer, PrimaryKeyConstraint, String, Table, Text
+from sqlalchemy import BigInteger, Column, Index, PrimaryKeyConstraint, String, Table
 
 from openchoreo_catalog.db.metadata import MYSQL_TABLE_OPTIONS, metadata
 from openchoreo_catalog.db.types import BigId, LongText
@@ -36,7 +39,7 @@ entities = Table(
     metadata,
     Column("id", BigId, primary_key=True, autoincrement=True),
     Column("uid", String(36), nullable=False, unique=True),
-    Column("ref", Text, nullable=False),
+    Column("ref", String(255), nullable=False, unique=True),
     Column("provider", String(255), nullable=False),
     Column("hash", String(64), nullable=False),
     Column("body", LongText, nullable=False),
@@ -47,12 +50,11 @@ entities = Table(
 search = Table(
     "catalog_search",
     metadata,
-    Column("bucket", Integer, nullable=False),
     Column("key_hash", BigInteger, nullable=False),
     Column("value", SEARCH_TEXT, nullable=False),
     Column("entity_id", BigInteger, nullable=False),
     Column("original_value", String(SEARCH_VALUE_MAX), nullable=True),
-    PrimaryKeyConstraint("bucket", "key_hash", "value", "entity_id"),
+    PrimaryKeyConstraint("key_hash", "value", "entity_id"),
     sqlite_with_rowid=False,
     **MYSQL_TABLE_OPTIONS,
 )
@@ -63,9 +65,8 @@ relations = Table(
     Column("source_id", BigInteger, nullable=False),
     Column("type", String(64), nullable=False),
     Column("target_ref", String(255), nullable=False),
-    Column("target_uid", String(36), nullable=False),
     PrimaryKeyConstraint("source_id", "type", "target_ref"),
-    Index(None, "target_uid", "type", "source_id"),
+    Index(None, "target_ref", "type", "source_id"),
     sqlite_with_rowid=False,
     **MYSQL_TABLE_OPTIONS,
 )

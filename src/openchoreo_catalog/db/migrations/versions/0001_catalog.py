@@ -37,12 +37,13 @@ def upgrade() -> None:
         "catalog_entities",
         sa.Column("id", BIG_ID, primary_key=True, autoincrement=True),
         sa.Column("uid", sa.String(36), nullable=False),
-        sa.Column("ref", sa.Text(), nullable=False),
+        sa.Column("ref", sa.String(255), nullable=False),
         sa.Column("provider", sa.String(255), nullable=False),
         sa.Column("hash", sa.String(64), nullable=False),
         sa.Column("body", LONG_TEXT, nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_catalog_entities"),
         sa.UniqueConstraint("uid", name="uq_catalog_entities_uid"),
+        sa.UniqueConstraint("ref", name="uq_catalog_entities_ref"),
         **MYSQL,
     )
     op.create_index(
@@ -50,14 +51,11 @@ def upgrade() -> None:
     )
     op.create_table(
         "catalog_search",
-        sa.Column("bucket", sa.Integer(), nullable=False),
         sa.Column("key_hash", sa.BigInteger(), nullable=False),
         sa.Column("value", SEARCH_TEXT, nullable=False),
         sa.Column("entity_id", sa.BigInteger(), nullable=False),
         sa.Column("original_value", sa.String(200), nullable=True),
-        sa.PrimaryKeyConstraint(
-            "bucket", "key_hash", "value", "entity_id", name="pk_catalog_search"
-        ),
+        sa.PrimaryKeyConstraint("key_hash", "value", "entity_id", name="pk_catalog_search"),
         sqlite_with_rowid=False,
         **MYSQL,
     )
@@ -66,21 +64,20 @@ def upgrade() -> None:
         sa.Column("source_id", sa.BigInteger(), nullable=False),
         sa.Column("type", sa.String(64), nullable=False),
         sa.Column("target_ref", sa.String(255), nullable=False),
-        sa.Column("target_uid", sa.String(36), nullable=False),
         sa.PrimaryKeyConstraint("source_id", "type", "target_ref", name="pk_catalog_relations"),
         sqlite_with_rowid=False,
         **MYSQL,
     )
     op.create_index(
-        "ix_catalog_relations_target_uid_type_source_id",
+        "ix_catalog_relations_target_ref_type_source_id",
         "catalog_relations",
-        ["target_uid", "type", "source_id"],
+        ["target_ref", "type", "source_id"],
         unique=False,
     )
 
 
 def downgrade() -> None:
-    op.drop_index("ix_catalog_relations_target_uid_type_source_id", table_name="catalog_relations")
+    op.drop_index("ix_catalog_relations_target_ref_type_source_id", table_name="catalog_relations")
     op.drop_table("catalog_relations")
     op.drop_table("catalog_search")
     op.drop_index("ix_catalog_entities_provider_id", table_name="catalog_entities")
