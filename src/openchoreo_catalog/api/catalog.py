@@ -19,7 +19,7 @@ from starlette.responses import Response
 
 from openchoreo_catalog.api import params
 from openchoreo_catalog.api.context import store
-from openchoreo_catalog.api.errors import InputError, NotFound
+from openchoreo_catalog.api.errors import ApiError, InputError, NotFound
 from openchoreo_catalog.api.responses import (
     RawJSONResponse,
     items_json,
@@ -39,6 +39,7 @@ from openchoreo_catalog.catalog.queries import (
 from openchoreo_catalog.catalog.refs import stringify_ref
 
 router = APIRouter(prefix="/api/catalog", tags=["catalog"])
+MAX_BODY = 10 * 1024 * 1024
 Store = Depends(store)
 
 
@@ -159,7 +160,12 @@ async def entity_facets(request: Request, catalog: CatalogStore = Store) -> Resp
 
 
 async def _json_body(request: Request) -> dict[str, Any]:
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY:
+        raise ApiError(413, f"Request body larger than {MAX_BODY} bytes")
     raw = await request.body()
+    if len(raw) > MAX_BODY:
+        raise ApiError(413, f"Request body larger than {MAX_BODY} bytes")
     if not raw:
         raise InputError("Missing request body")
     try:

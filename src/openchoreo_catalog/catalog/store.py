@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from openchoreo_catalog.catalog import queries
@@ -43,6 +43,7 @@ from openchoreo_catalog.db.tables.catalog import entities
 logger = logging.getLogger(__name__)
 
 _SWEEP_BATCH = 5_000
+_ANALYZE_MIN = 2_000
 
 
 class CatalogStore:
@@ -51,6 +52,8 @@ class CatalogStore:
     def __init__(self, db: Database) -> None:
         self.db = db
         self.counts = CountCache()
+        self._written_since_analyze = 0
+        self._analyzed_at = 0.0
 
     # -- reads (see ``catalog.queries``) ---------------------------------------------------
 
@@ -150,7 +153,28 @@ class CatalogStore:
         if plan.full:
             keep = {p.ref for p in plan.prepared} | plan.kept_refs
             await self._sweep(writer, provider, keep, result)
+        await self._maybe_analyze(conn, result.written)
         return result
+
+    async def _maybe_analyze(self, conn: AsyncConnection, written: int) -> None:
+        """Refresh PostgreSQL's statistics when the catalog grew by a quarter since last time.
+
+        Without statistics (a fresh or freshly loaded catalog, before autovacuum gets to it)
+        the planner assumes tiny tables and picks nested loops that take seconds at 10,000
+        entities. MySQL recomputes InnoDB statistics itself; SQLite's plans here do not
+        depend on statistics (see ``queries.selection``).
+        """
+        if self.db.dialect != "postgresql":
+            return
+        self._written_since_analyze += written
+        if self._written_since_analyze < max(_ANALYZE_MIN, self._analyzed_at * 0.25):
+            return
+        await conn.execute(text("ANALYZE catalog_entities, catalog_search, catalog_relations"))
+        size = await conn.execute(
+            text("SELECT reltuples FROM pg_class WHERE relname = 'catalog_entities'")
+        )
+        self._analyzed_at = float(size.scalar() or 0)
+        self._written_since_analyze = 0
 
     async def _remove_refs(
         self,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, exists, false, or_, select, union_all
+from sqlalchemy import ColumnElement, Select, false, literal, or_, select, union_all
 from sqlalchemy.sql.expression import CompoundSelect
 
 from openchoreo_catalog.catalog.queries.filters import Condition
@@ -78,8 +78,12 @@ def _values(condition: Condition) -> list[str] | None:
     return [v for v in condition.values if v != NULL_VALUE]
 
 
-def condition_ids(condition: Condition) -> IdSelect:
-    """SELECT of the ids of entities meeting ``condition`` (ids may repeat)."""
+def condition_ids(condition: Condition, hashes: list[int] | None = None) -> IdSelect:
+    """SELECT of the ids of entities meeting ``condition`` (ids may repeat).
+
+    ``hashes`` narrows a search key to the key variants known to exist (see
+    ``selection``); by default all are tried.
+    """
     source = key_source(condition.key)
     values = _values(condition)
     if isinstance(source, UidKey):
@@ -87,19 +91,23 @@ def condition_ids(condition: Condition) -> IdSelect:
         return query if values is None else query.where(entities.c.uid.in_(values))
     if isinstance(source, RelationKey):
         return _relation_ids(source, values)
-    return _search_ids(source, values)
+    return _search_ids(source, values, source.hashes if hashes is None else hashes)
 
 
-def _search_ids(source: SearchKey, values: list[str] | None) -> IdSelect:
-    direct = select(search.c.entity_id).where(search.c.key_hash.in_(source.hashes))
-    if values is not None:
-        direct = direct.where(search.c.value.in_(values))
-    parts: list[Select[int]] = [direct]
+def _search_ids(source: SearchKey, values: list[str] | None, hashes: list[int]) -> IdSelect:
+    parts: list[Select[int]] = []
+    if hashes:
+        direct = select(search.c.entity_id).where(search.c.key_hash.in_(hashes))
+        if values is not None:
+            direct = direct.where(search.c.value.in_(values))
+        parts.append(direct)
     if values is None or "true" in values:
         parts += [
             select(search.c.entity_id).where(search.c.key_hash == h, search.c.value == item)
             for h, item in source.synthetic
         ]
+    if not parts:
+        return select(search.c.entity_id).where(false())
     return parts[0] if len(parts) == 1 else union_all(*parts)
 
 
@@ -123,37 +131,44 @@ def _relation_ids(source: RelationKey, values: list[str] | None) -> IdSelect:
     return union_all(declared, inverse)
 
 
-def condition_exists(condition: Condition, entity_id: ColumnElement[int]) -> ColumnElement[bool]:
-    """A correlated test of ``condition`` for the entity whose id is ``entity_id``.
+def condition_probe(
+    condition: Condition, entity_id: ColumnElement[int], hashes: list[int]
+) -> ColumnElement[bool]:
+    """A per-entity test of ``condition`` for the entity whose id is ``entity_id``.
 
-    Only for search keys with values: each test is a handful of primary-key lookups, which
-    beats materialising a large id set when most entities match.
+    Only for search keys with values: each test is a few primary-key lookups, which beats
+    materialising a large id set when most entities match. Written as a scalar subquery
+    with ``LIMIT 1`` rather than ``EXISTS``, because PostgreSQL turns ``EXISTS`` into a
+    semi-join whose method it picks from (correlated-column) estimates it gets wrong; a
+    scalar subquery always runs per candidate row, which is the point.
     """
     source = key_source(condition.key)
     values = _values(condition)
     assert isinstance(source, SearchKey)
     assert values is not None
-    if not values:
-        return false()
-    tests = [
-        exists().where(
-            search.c.key_hash.in_(source.hashes),
-            search.c.value.in_(values),
-            search.c.entity_id == entity_id,
+    tests: list[ColumnElement[bool]] = []
+    if values and hashes:
+        tests.append(
+            _probe(
+                search.c.key_hash.in_(hashes),
+                search.c.value.in_(values),
+                search.c.entity_id == entity_id,
+            )
         )
-    ]
     if "true" in values:
         tests += [
-            exists().where(
-                search.c.key_hash == h, search.c.value == item, search.c.entity_id == entity_id
-            )
+            _probe(search.c.key_hash == h, search.c.value == item, search.c.entity_id == entity_id)
             for h, item in source.synthetic
         ]
-    return or_(*tests)
+    return or_(*tests) if tests else false()
+
+
+def _probe(*where: ColumnElement[bool]) -> ColumnElement[bool]:
+    return select(literal(1)).where(*where).limit(1).scalar_subquery().is_not(None)
 
 
 def correlatable(condition: Condition) -> bool:
-    """Whether :func:`condition_exists` applies (a search key compared with values)."""
+    """Whether :func:`condition_probe` applies (a search key compared with values)."""
     return condition.values is not None and isinstance(key_source(condition.key), SearchKey)
 
 

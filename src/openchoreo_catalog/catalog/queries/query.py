@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import orjson
-from sqlalchemy import and_, func, literal, or_, select
+from sqlalchemy import func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.selectable import Subquery
 
@@ -228,9 +228,16 @@ async def _with_value(
         query = query.where(predicate)
     if boundary is not None:
         assert boundary.value is not None
-        after = value > boundary.value if ascending else value < boundary.value
-        tie = entity_id > boundary.id if ascending else entity_id < boundary.id
-        query = query.where(or_(after, and_(value == boundary.value, tie)))
+        # "(value, id) after the boundary", spelled so every planner starts an index range
+        # at the boundary value instead of scanning from the first one.
+        if ascending:
+            query = query.where(
+                value >= boundary.value, or_(value > boundary.value, entity_id > boundary.id)
+            )
+        else:
+            query = query.where(
+                value <= boundary.value, or_(value < boundary.value, entity_id < boundary.id)
+            )
     if ascending:
         query = query.order_by(value.asc(), entity_id.asc())
     else:

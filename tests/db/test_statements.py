@@ -1,0 +1,75 @@
+"""Per-dialect upserts and bind-limit chunking, on every backend."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, func, select
+
+from openchoreo_catalog.db import Database, execute_in, insert_ignore, select_in, upsert
+from openchoreo_catalog.db.bulk import BulkInsert
+from openchoreo_catalog.db.limits import chunk_size, chunked, max_binds
+from openchoreo_catalog.db.tables.catalog import entities
+
+
+def _row(i: int, digest: str = "h") -> dict[str, object]:
+    return {
+        "uid": f"u{i}",
+        "ref": f"location:default/l{i}",
+        "provider": "p",
+        "hash": digest,
+        "body": "{}",
+    }
+
+
+async def _hashes(db: Database) -> dict[str, str]:
+    async with db.read() as conn:
+        return dict((await conn.execute(select(entities.c.uid, entities.c.hash))).all())
+
+
+async def test_insert_ignore_keeps_existing_rows(database: Database) -> None:
+    stmt = insert_ignore(database.dialect, entities, ["uid"])
+    async with database.transaction() as conn:
+        await conn.execute(stmt, [_row(1, "first"), _row(2, "first")])
+        await conn.execute(stmt, [_row(2, "second"), _row(3, "second")])
+    assert await _hashes(database) == {"u1": "first", "u2": "first", "u3": "second"}
+
+
+async def test_upsert_overwrites_the_named_columns(database: Database) -> None:
+    stmt = upsert(database.dialect, entities, ["uid"], ["hash"])
+    async with database.transaction() as conn:
+        await conn.execute(stmt, [_row(1, "first"), _row(2, "first")])
+        await conn.execute(stmt, [_row(2, "second"), _row(3, "second")])
+    assert await _hashes(database) == {"u1": "first", "u2": "second", "u3": "second"}
+
+
+async def test_in_lists_longer_than_the_bind_limit_are_chunked(database: Database) -> None:
+    rows = [(f"u{i}", f"location:default/l{i}", "p", "h", "{}") for i in range(3_000)]
+    insert = BulkInsert(entities, ("uid", "ref", "provider", "hash", "body"))
+    limit = 500  # pretend the database allowed only 500 parameters
+    async with database.transaction() as conn:
+        await insert.run(conn, rows, bind_limit=limit)
+        keys = [f"u{i}" for i in range(0, 6_000, 2)]
+        found = await select_in(
+            conn,
+            lambda part: select(entities.c.uid).where(entities.c.uid.in_(part)),
+            keys,
+            bind_limit=limit,
+        )
+        assert len(found) == 1_500
+        removed = await execute_in(
+            conn,
+            lambda part: delete(entities).where(entities.c.uid.in_(part)),
+            keys,
+            bind_limit=limit,
+        )
+        assert removed == 1_500
+        left = (await conn.execute(select(func.count()).select_from(entities))).scalar_one()
+    assert left == 1_500
+
+
+def test_limits_per_dialect() -> None:
+    assert max_binds("sqlite", sqlite_version=(3, 31, 0)) == 999
+    assert max_binds("sqlite", sqlite_version=(3, 40, 1)) == 32_766
+    assert max_binds("postgresql") == 32_767
+    assert max_binds("mysql") == 65_535
+    assert chunk_size(999, 5) == 196
+    assert [len(c) for c in chunked(list(range(10)), 4)] == [4, 4, 2]
