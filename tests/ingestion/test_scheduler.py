@@ -103,7 +103,7 @@ async def test_the_app_runs_the_scheduler_while_it_serves(database: Database) ->
     engine.register(provider, FAST)
     scheduler = Scheduler(engine, min_interval=0.0)
     app = create_app(
-        app_fixtures.test_settings(),
+        app_fixtures.app_settings(),
         database=database,
         routers=[management_router(engine)],
         lifespans=[scheduler_lifespan(scheduler)],
