@@ -134,3 +134,53 @@ def test_messages_mask_url_credentials() -> None:
     error = OSError("could not connect to postgresql://admin:hunter2@db:5432/catalog")
     assert "hunter2" not in describe(error)
     assert "postgresql://admin:***@db" in describe(error)
+
+
+async def test_a_memory_database_serves_one_transaction_at_a_time() -> None:
+    """``:memory:`` has one shared connection; interleaved transactions would corrupt each other."""
+    import asyncio
+
+    db = Database.from_url("sqlite+aiosqlite:///:memory:")
+    await db.migrate()
+    order: list[str] = []
+
+    async def writer(name: str) -> None:
+        async with db.transaction() as conn:
+            order.append(f"{name} begin")
+            await conn.execute(entities.insert(), [_row(name)])
+            await asyncio.sleep(0)  # let the other task try to interleave
+            order.append(f"{name} end")
+
+    async def reader() -> int:
+        return await _count(db)
+
+    try:
+        results = await asyncio.gather(writer("a"), writer("b"), reader())
+    finally:
+        count = await _count(db)
+        await db.dispose()
+    assert order in (
+        ["a begin", "a end", "b begin", "b end"],
+        ["b begin", "b end", "a begin", "a end"],
+    )
+    assert results[2] in (0, 1, 2)
+    assert count == 2
+
+
+async def test_from_settings_uses_backend_database(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from openchoreo_catalog.config import settings_from_mapping
+
+    path = Path(str(tmp_path)) / "catalog.sqlite"
+    settings = settings_from_mapping(
+        {"backend": {"database": {"client": "better-sqlite3", "connection": str(path)}}}
+    )
+    db = Database.from_settings(settings.backend.database)
+    try:
+        assert db.dialect == "sqlite"
+        await db.migrate()
+        assert await _count(db) == 0
+    finally:
+        await db.dispose()
+    assert path.is_file()

@@ -8,6 +8,7 @@
 """
 
 from openchoreo_catalog.catalog.mutations import Delta, Full, Mutation, MutationResult, Rejection
+from openchoreo_catalog.catalog.plan import Plan
 from openchoreo_catalog.catalog.refs import (
     DEFAULT_NAMESPACE,
     EntityRef,
@@ -33,6 +34,7 @@ __all__ = [
     "InvalidRef",
     "Mutation",
     "MutationResult",
+    "Plan",
     "Rejection",
     "Relation",
     "derive_relations",

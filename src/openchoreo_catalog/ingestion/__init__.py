@@ -6,7 +6,8 @@
   ``apply_delta`` and the admin actions.
 * :class:`Scheduler` — ticks every provider on its schedule, under per-provider leases.
 * :func:`management_router` — the ``/incremental`` management API (FastAPI).
-* :class:`EngineMetrics` — the OpenTelemetry instruments.
+* :class:`EngineMetrics` — the OpenTelemetry instruments (served by
+  :mod:`openchoreo_catalog.telemetry`'s ``GET /metrics``).
 
 Modules, one idea each: ``state`` (cycles and marks SQL), ``bookkeeping`` (the sweep's
 active/seen refs), ``pages`` (one page exactly once), ``burst``, ``sweep``, ``engine`` (one
@@ -23,6 +24,7 @@ from openchoreo_catalog.ingestion.errors import (
     UnknownProvider,
 )
 from openchoreo_catalog.ingestion.events import DeltaResult
+from openchoreo_catalog.ingestion.management import management_router
 from openchoreo_catalog.ingestion.manager import IngestionEngine
 from openchoreo_catalog.ingestion.metrics import EngineMetrics
 from openchoreo_catalog.ingestion.protocol import (
@@ -37,6 +39,7 @@ from openchoreo_catalog.ingestion.protocol import (
     JsonValue,
     PageResult,
 )
+from openchoreo_catalog.ingestion.scheduler import Scheduler, scheduler_lifespan
 
 __all__ = [
     "IGNORED",
@@ -59,7 +62,10 @@ __all__ = [
     "PageResult",
     "ProviderBusy",
     "ProviderEngine",
+    "Scheduler",
     "StepResult",
     "SystemClock",
     "UnknownProvider",
+    "management_router",
+    "scheduler_lifespan",
 ]

@@ -150,17 +150,13 @@ async def _page(
         found = await _by_field(conn, plan, state, state.order, limit + 1, offset)
     if state.backwards:
         found.reverse()
-    ids = [entity_id for entity_id, _ in found]
-    bodies = await _bodies(conn, ids)
-    rows = [StoredRow(i, *bodies[i]) for i in ids if i in bodies]
-    positions = [position for entity_id, position in found if entity_id in bodies]
-    return rows, positions
+    return [row for row, _ in found], [position for _, position in found]
 
 
 async def _by_id(
     conn: AsyncConnection, plan: SelectionPlan, state: _State, count: int, offset: int | None
-) -> list[tuple[int, Position]]:
-    query = select(entities.c.id)
+) -> list[tuple[StoredRow, Position]]:
+    query = select(entities.c.id, entities.c.ref, entities.c.body)
     predicate = plan.predicate(entities.c.id)
     if predicate is not None:
         query = query.where(predicate)
@@ -173,7 +169,7 @@ async def _by_id(
     if offset and state.initial:
         query = query.offset(offset)
     result = await conn.execute(query.limit(count))
-    return [(entity_id, Position(entity_id)) for (entity_id,) in result]
+    return [(StoredRow(i, ref, body), Position(i)) for i, ref, body in result]
 
 
 async def _by_field(
@@ -183,11 +179,11 @@ async def _by_field(
     order: OrderField,
     count: int,
     offset: int | None,
-) -> list[tuple[int, Position]]:
+) -> list[tuple[StoredRow, Position]]:
     """Keyset over (phase, value, id): phase 0 has a value, phase 1 has none."""
     ascending = (order.direction == "asc") != state.backwards
     position = state.position
-    found: list[tuple[int, Position]] = []
+    found: list[tuple[StoredRow, Position]] = []
     phases = [0, 1] if not state.backwards else [1, 0]
     skip = offset if (offset and state.initial) else 0
     count += skip  # an initial offset is rare: fetch past it and slice
@@ -219,10 +215,12 @@ async def _with_value(
     ascending: bool,
     boundary: Position | None,
     count: int,
-) -> list[tuple[int, Position]]:
+) -> list[tuple[StoredRow, Position]]:
     values = await _value_table(conn, key)
     entity_id, value = values.c.entity_id, values.c.value
-    query = select(entity_id, value)
+    query = select(entity_id, value, entities.c.ref, entities.c.body).join_from(
+        values, entities, entities.c.id == entity_id
+    )
     predicate = plan.predicate(entity_id)
     if predicate is not None:
         query = query.where(predicate)
@@ -243,7 +241,7 @@ async def _with_value(
     else:
         query = query.order_by(value.desc(), entity_id.desc())
     result = await conn.execute(query.limit(count))
-    return [(i, Position(i, v, 0)) for i, v in result]
+    return [(StoredRow(i, ref, body), Position(i, v, 0)) for i, v, ref, body in result]
 
 
 async def _value_table(conn: AsyncConnection, key: str) -> Subquery:
@@ -311,9 +309,11 @@ async def _without_value(
     ascending: bool,
     boundary: Position | None,
     count: int,
-) -> list[tuple[int, Position]]:
+) -> list[tuple[StoredRow, Position]]:
     values = await _value_table(conn, key)
-    query = select(entities.c.id).where(entities.c.id.not_in(select(values.c.entity_id)))
+    query = select(entities.c.id, entities.c.ref, entities.c.body).where(
+        entities.c.id.not_in(select(values.c.entity_id))
+    )
     predicate = plan.predicate(entities.c.id)
     if predicate is not None:
         query = query.where(predicate)
@@ -323,16 +323,7 @@ async def _without_value(
         )
     query = query.order_by(entities.c.id.asc() if ascending else entities.c.id.desc())
     result = await conn.execute(query.limit(count))
-    return [(i, Position(i, None, 1)) for (i,) in result]
-
-
-async def _bodies(conn: AsyncConnection, ids: list[int]) -> dict[int, tuple[str, str]]:
-    if not ids:
-        return {}
-    result = await conn.execute(
-        select(entities.c.id, entities.c.ref, entities.c.body).where(entities.c.id.in_(ids))
-    )
-    return {i: (ref, body) for i, ref, body in result}
+    return [(StoredRow(i, ref, body), Position(i, None, 1)) for i, ref, body in result]
 
 
 def _result(

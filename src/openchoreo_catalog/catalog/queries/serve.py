@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import select
+from sqlalchemy import literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from openchoreo_catalog.catalog.queries.fields import project, wants_relations
 from openchoreo_catalog.catalog.relations import INVERSE
-from openchoreo_catalog.db import select_in
+from openchoreo_catalog.db import chunk_size
 from openchoreo_catalog.db.tables.catalog import entities, relations
 
 
@@ -31,34 +31,29 @@ class StoredRow:
 async def load_relations(
     conn: AsyncConnection, rows: Sequence[StoredRow], *, bind_limit: int
 ) -> dict[int, list[tuple[str, str]]]:
-    """``(type, targetRef)`` of each row's entity: those it declares and their inverses."""
-    found: dict[int, set[tuple[str, str]]] = {row.id: set() for row in rows}
-    if not rows:
-        return {}
-    declared = await select_in(
-        conn,
-        lambda part: select(relations.c.source_id, relations.c.type, relations.c.target_ref).where(
-            relations.c.source_id.in_(part)
-        ),
-        [row.id for row in rows],
-        bind_limit=bind_limit,
-    )
-    for source_id, kind, target in declared:
-        found[source_id].add((kind, target))
-    by_ref = {row.ref: row.id for row in rows}
-    inverse = await select_in(
-        conn,
-        lambda part: (
-            select(relations.c.target_ref, relations.c.type, entities.c.ref)
-            .select_from(relations.join(entities, entities.c.id == relations.c.source_id))
-            .where(relations.c.target_ref.in_(part))
-        ),
-        list(by_ref),
-        bind_limit=bind_limit,
-    )
-    for target, kind, origin in inverse:
-        found[by_ref[target]].add((INVERSE[kind], origin))
-    return {entity_id: sorted(pairs) for entity_id, pairs in found.items()}
+    """``(type, targetRef)`` of each row's entity: those it declares and their inverses.
+
+    One statement per chunk of rows: the declared relations (by source id) and the inverse
+    ones (by target ref, with the declaring entity's ref) together.
+    """
+    found: dict[str, set[tuple[str, str]]] = {row.ref: set() for row in rows}
+    for start in range(0, len(rows), chunk_size(bind_limit, 2, ceiling=1_000)):
+        part = rows[start : start + chunk_size(bind_limit, 2, ceiling=1_000)]
+        own = entities.alias("own")
+        origin = entities.alias("origin")
+        declared = (
+            select(own.c.ref, relations.c.type, relations.c.target_ref, literal(0))
+            .select_from(relations.join(own, own.c.id == relations.c.source_id))
+            .where(relations.c.source_id.in_([row.id for row in part]))
+        )
+        inverse = (
+            select(relations.c.target_ref, relations.c.type, origin.c.ref, literal(1))
+            .select_from(relations.join(origin, origin.c.id == relations.c.source_id))
+            .where(relations.c.target_ref.in_([row.ref for row in part]))
+        )
+        for owner, kind, other, flipped in await conn.execute(union_all(declared, inverse)):
+            found[owner].add((INVERSE[kind], other) if flipped else (kind, other))
+    return {row.id: sorted(found[row.ref]) for row in rows}
 
 
 async def serve(
