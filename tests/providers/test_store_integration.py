@@ -7,6 +7,7 @@ events' deltas apply at once.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -36,6 +37,24 @@ def sim() -> Any:
         yield server
 
 
+async def assert_relations(store: CatalogStore, entities: dict[str, Any]) -> None:
+    """The relations issue 5 lists follow from the entities, for every one of them."""
+    wanted = {
+        "system": {"partOf", "usesPipeline", "ownedBy"},
+        "component": {"partOf", "ownedBy"},
+        "api": {"partOf", "apiProvidedBy"},
+        "environment": {"hostedOn"},
+        "deploymentpipeline": {"pipelineUsedBy"},
+    }
+    for ref in entities:
+        kinds = wanted.get(ref.partition(":")[0])
+        if kinds is None:
+            continue
+        served = json.loads(await store.entity_by_ref(ref) or "{}")
+        types = {relation["type"] for relation in served.get("relations", [])}
+        assert kinds <= types, (ref, types)
+
+
 @BACKENDS
 @pytest.mark.parametrize("seed", [61, 62])
 async def test_full_sync_into_the_store(database: Database, seed: int) -> None:
@@ -50,6 +69,7 @@ async def test_full_sync_into_the_store(database: Database, seed: int) -> None:
         run = await provider.run_once()
         assert run.rejected == 0
         assert mismatches(expected(sim.admin.dataset()), await stored(database)) == []
+        await assert_relations(store, await stored(database))
 
         dataset = sim.admin.dataset(components=False)
         org = dataset["orgs"][0]["org"]["name"]

@@ -100,7 +100,11 @@ def test_project_becomes_a_system_in_its_organization_namespace() -> None:
     assert annotations["openchoreo.io/project-uid"] == "u-1"
     assert annotations["openchoreo.io/organization"] == "acme"
     assert annotations["openchoreo.io/deployment-pipeline"] == "default-pipeline"
-    assert entity["spec"] == {"owner": "team-a", "domain": "default/acme"}
+    assert entity["spec"] == {
+        "owner": "team-a",
+        "domain": "default/acme",
+        "deploymentPipelineRef": "default-pipeline",
+    }
 
 
 COMPONENT = {

@@ -1,4 +1,9 @@
-"""Project → System (in the organization's namespace, part of the organization's Domain)."""
+"""Project → System (in the organization's namespace, part of the organization's Domain).
+
+A project naming its deployment pipeline gets the ``openchoreo.io/deployment-pipeline``
+annotation (the raw name) and ``spec.deploymentPipelineRef`` (the pipeline entity's name,
+shortened like it), from which the catalog derives the ``usesPipeline`` relation.
+"""
 
 from __future__ import annotations
 
@@ -33,6 +38,13 @@ def system_entity(
     optional(annotations, "openchoreo.io/deletion-timestamp", project.get("deletionTimestamp"))
     optional(annotations, PIPELINE_ANNOTATION, project.get("deploymentPipeline"))
     annotations.update(original_name_annotation(raw, name))
+    spec: dict[str, Any] = {"owner": context.default_owner, "domain": domain_ref(org_name)}
+    pipeline = project.get("deploymentPipeline")
+    if isinstance(pipeline, str) and pipeline:
+        # The pipeline entity is written once per organization (projects share it), so its
+        # ``projectRef`` names one project; this names the pipeline from every System, and
+        # the catalog derives ``usesPipeline`` for each.
+        spec["deploymentPipelineRef"] = safe_entity_name(pipeline, "deployment pipeline")
     return entity(
         "System",
         name=name,
@@ -41,5 +53,5 @@ def system_entity(
         description=text(project.get("description"), raw),
         annotations=annotations,
         tag_values=["openchoreo", "project"],
-        spec={"owner": context.default_owner, "domain": domain_ref(org_name)},
+        spec=spec,
     )
