@@ -10,8 +10,9 @@ event accepted just before a crash is gone. Here "accepted" means *stored*:
   with ``Retry-After`` instead of dropping anything.
 * :class:`InboxDrainer` — takes the oldest rows in arrival order, merges events about the
   same object (the handler re-reads the object from the API, so the last one wins anyway),
-  hands each to the provider through a :class:`Publisher` (``engine.publish``), and deletes
-  the rows only after their deltas committed. A failed event is retried with backoff; one
+  asks the providers' handlers for each object's delta (concurrently), writes the batch's
+  merged deltas in one transaction per provider through a :class:`Publisher`, and deletes
+  the rows only after that committed. A failed event is retried with backoff; one
   replica at a time drains (a lease in the database), so events about one object are never
   applied out of order by two replicas.
 
@@ -23,16 +24,24 @@ truth from the API each time).
 from openchoreo_catalog.events.drain import InboxDrainer
 from openchoreo_catalog.events.ingress import EventIngress, InboxFull, UnknownTopic
 from openchoreo_catalog.events.metrics import EventMetrics
-from openchoreo_catalog.events.publisher import EventKey, Publisher, default_key
+from openchoreo_catalog.events.publisher import (
+    EnginePublisher,
+    EventKey,
+    ProviderDelta,
+    Publisher,
+    default_key,
+)
 from openchoreo_catalog.events.writer import InboxWriter
 
 __all__ = [
+    "EnginePublisher",
     "EventIngress",
     "EventKey",
     "EventMetrics",
     "InboxDrainer",
     "InboxFull",
     "InboxWriter",
+    "ProviderDelta",
     "Publisher",
     "UnknownTopic",
     "default_key",

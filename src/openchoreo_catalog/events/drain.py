@@ -1,14 +1,21 @@
 """Applying the inbox's events: oldest first, merged per object, deleted once applied.
 
 One replica at a time drains (a lease named ``event-inbox`` in ``ingestion_leases``, renewed
-by every batch's commit), so two events about one object are never applied out of order by
-two replicas. A batch is processed like this:
+every few seconds while draining and by every batch's commit), so two events about one
+object are never applied out of order by two replicas. The lease is short (15 s): after a
+crash, another replica — or the restarted one — takes over that soon.
+
+A batch is processed like this:
 
 1. read the oldest rows that may be tried now (``available_at <= now``), in ``id`` order;
-2. group them by the object they are about (the key function); each group is applied ONCE,
+2. group them by the object they are about (the key function); each group is handled ONCE,
    with its newest payload — handlers re-read the object from the source, so older events
-   about it add nothing — and different objects are applied concurrently (bounded);
-3. in one transaction (which also renews the lease): delete the rows of applied groups, and
+   about it add nothing — and the handlers of different objects run concurrently (bounded);
+3. merge the batch's deltas per provider (a ref both added by one object and removed by
+   another stays: additions win, and the next cycle settles any disagreement) and write
+   each provider's merged delta in ONE transaction — catalog and sweep bookkeeping — instead
+   of one per event;
+4. in one transaction (which also renews the lease): delete the rows of applied groups, and
    postpone failed ones with backoff (``attempts + 1``, ``last_error``).
 
 A group whose payload a handler now rejects as malformed (``ValueError``; the ingress checked
@@ -25,8 +32,9 @@ import contextlib
 import functools
 import logging
 import time
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import orjson
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -35,7 +43,8 @@ from openchoreo_catalog.db import Database
 from openchoreo_catalog.events import inbox
 from openchoreo_catalog.events.inbox import InboxRow
 from openchoreo_catalog.events.metrics import EventMetrics
-from openchoreo_catalog.events.publisher import EventKey, Publisher, default_key
+from openchoreo_catalog.events.publisher import EventKey, ProviderDelta, Publisher, default_key
+from openchoreo_catalog.ingestion.bookkeeping import ref_of
 from openchoreo_catalog.ingestion.clock import Clock, SystemClock
 from openchoreo_catalog.ingestion.errors import LeaseLost
 from openchoreo_catalog.ingestion.lease import Lease, Leases
@@ -51,17 +60,18 @@ class _Group:
     key: Hashable
     rows: list[InboxRow]
     outcome: str = "pending"
-    """``applied``, ``dropped`` or ``failed``."""
+    """``read`` (deltas known), then ``applied``; or ``dropped`` or ``failed``."""
     error: str | None = None
+    deltas: Sequence[ProviderDelta] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class DrainOptions:
     batch_size: int = 256
     concurrency: int = 16
-    lease_duration: float = 120.0
+    lease_duration: float = 15.0
     poll_interval: float = 1.0
-    publish_timeout: float = 90.0
+    publish_timeout: float = 60.0
     backoff: tuple[float, ...] = BACKOFF
     grace: float = 20.0
 
@@ -145,15 +155,36 @@ class InboxDrainer:
         lease = await self.leases.acquire(LEASE_NAME, self.options.lease_duration)
         if lease is None:
             return self.options.poll_interval
+        heartbeat = asyncio.create_task(self._renew(lease))
+        drain = asyncio.create_task(self._drain(lease))
         try:
             self.pending = await self.db.run(
                 inbox.count, operation="count the event inbox", readonly=True
             )
-            await self._drain(lease)
+            await asyncio.wait([drain, heartbeat], return_when=asyncio.FIRST_COMPLETED)
+            if not drain.done():  # the heartbeat lost the lease: stop after this batch
+                logger.warning("event inbox lease lost", extra={"replica": self.leases.replica})
+                drain.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await drain
         finally:
+            heartbeat.cancel()
+            drain.cancel()
+            await asyncio.gather(heartbeat, drain, return_exceptions=True)
             with contextlib.suppress(Exception):
                 await self.leases.release(lease)
         return 0.0
+
+    async def _renew(self, lease: Lease) -> None:
+        """Keep the lease while draining; return when it is lost."""
+        while True:
+            await asyncio.sleep(self.options.lease_duration / 3)
+            try:
+                await self.db.run(lease.check, operation="renew the event inbox lease")
+            except LeaseLost:
+                return
+            except Exception as error:  # a database hiccup: the next renewal may work
+                logger.warning("event inbox lease not renewed", extra={"error": str(error)})
 
     async def _drain(self, lease: Lease) -> None:
         while not self._stop.is_set():
@@ -193,26 +224,26 @@ class InboxDrainer:
         groups = self._group(batch)
         limit = asyncio.Semaphore(self.options.concurrency)
 
-        async def apply(group: _Group) -> None:
+        async def read(group: _Group) -> None:
             if group.outcome != "pending":
                 return
             async with limit:
-                await self._apply(group)
+                await self._read(group)
 
-        await asyncio.gather(*(apply(group) for group in groups))
+        await asyncio.gather(*(read(group) for group in groups))
+        await self._apply(groups)
         now = self.clock.now()
         await self.db.run(
             lambda conn: self._settle(conn, groups, now, lease),
             operation="settle a batch of the event inbox",
         )
         self._account(groups, now)
-        applied = sum(len(g.rows) for g in groups if g.outcome == "applied")
         logger.info(
             "events applied",
             extra={
                 "events": len(batch),
                 "objects": len(groups),
-                "applied": applied,
+                "applied": sum(len(g.rows) for g in groups if g.outcome == "applied"),
                 "failed": sum(len(g.rows) for g in groups if g.outcome == "failed"),
                 "seconds": round(time.perf_counter() - started, 3),
                 "pending": self.pending,
@@ -235,20 +266,41 @@ class InboxDrainer:
                 group.rows.append(row)
         return [*groups.values(), *dropped]
 
-    async def _apply(self, group: _Group) -> None:
+    async def _read(self, group: _Group) -> None:
         newest = group.rows[-1]
         if not self.publisher.handles(newest.topic):
             group.outcome, group.error = "dropped", f"no provider handles '{newest.topic}' now"
             return
         try:
             async with asyncio.timeout(self.options.publish_timeout):
-                await self.publisher.publish(newest.topic, orjson.loads(newest.payload))
+                group.deltas = await self.publisher.deltas(
+                    newest.topic, orjson.loads(newest.payload)
+                )
         except ValueError as error:
             group.outcome, group.error = "dropped", str(error)
         except Exception as error:
             group.outcome, group.error = "failed", f"{type(error).__name__}: {error}"
         else:
-            group.outcome = "applied"
+            group.outcome = "read"
+
+    async def _apply(self, groups: Sequence[_Group]) -> None:
+        """Write the merged deltas of the groups read, one transaction per provider."""
+        merged: dict[str, _Merge] = {}
+        for group in groups:
+            if group.outcome != "read":
+                continue
+            for delta in group.deltas:
+                merged.setdefault(delta.provider, _Merge()).add(group, delta)
+        for provider, merge in merged.items():
+            added, removed = merge.result()
+            try:
+                await self.publisher.apply(provider, added, removed)
+            except Exception as error:
+                for group in merge.groups:
+                    group.outcome, group.error = "failed", f"{type(error).__name__}: {error}"
+        for group in groups:
+            if group.outcome == "read":
+                group.outcome = "applied"
 
     async def _settle(
         self, conn: AsyncConnection, groups: Sequence[_Group], now: float, lease: Lease | None
@@ -290,3 +342,30 @@ class InboxDrainer:
                 )
         removed = sum(len(g.rows) for g in groups if g.outcome in ("applied", "dropped"))
         self.pending = max(0, self.pending - removed)
+
+
+class _Merge:
+    """One provider's deltas of a batch, merged: later objects' entities replace earlier
+    ones of the same ref, and a ref that any object adds is not removed."""
+
+    def __init__(self) -> None:
+        self.groups: list[_Group] = []
+        self.added: dict[str, Mapping[str, Any]] = {}
+        self.unnamed: list[Mapping[str, Any]] = []
+        self.removed: dict[str, None] = {}
+
+    def add(self, group: _Group, delta: ProviderDelta) -> None:
+        self.groups.append(group)
+        for entity in delta.added:
+            ref = ref_of(entity)
+            if ref is None:
+                self.unnamed.append(entity)  # the catalog rejects it and says why
+            else:
+                self.added.pop(ref, None)
+                self.added[ref] = entity
+        for ref in delta.removed:
+            self.removed[ref.lower()] = None
+
+    def result(self) -> tuple[list[Mapping[str, Any]], list[str]]:
+        removed = [ref for ref in self.removed if ref not in self.added]
+        return [*self.added.values(), *self.unnamed], removed

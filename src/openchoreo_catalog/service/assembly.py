@@ -41,6 +41,7 @@ from openchoreo_catalog.catalog import CatalogStore, Delta, MutationResult
 from openchoreo_catalog.config import ConfigError, Settings
 from openchoreo_catalog.db import Database
 from openchoreo_catalog.events import (
+    EnginePublisher,
     EventIngress,
     EventMetrics,
     InboxDrainer,
@@ -128,7 +129,7 @@ class Service:
         self.incremental: OpenChoreoIncrementalEntityProvider | None = None
         self.full: OpenChoreoEntityProvider | None = None
         self.full_runner: FullSyncRunner | None = None
-        self.lookup = CatalogLookup(self.store, self.provider_name)
+        self.lookup = CatalogLookup(db, self.provider_name)
         self._event_handler: OpenChoreoEventHandler | None = None
         publisher: Publisher
         if settings.openchoreo.mode == "incremental":
@@ -141,7 +142,7 @@ class Service:
             self.engine.register(
                 registered, IncrementalOptions.from_settings(settings.openchoreo.incremental)
             )
-            publisher = self.engine
+            publisher = EnginePublisher(self.engine)
         else:
             self.full = OpenChoreoEntityProvider(
                 settings.openchoreo, self.store, client_factory=self.client_factory

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from openchoreo_catalog.catalog import CatalogStore, Delta
+from openchoreo_catalog.events import ProviderDelta
 from openchoreo_catalog.ingestion.protocol import EventDelta, EventHandler
 from openchoreo_catalog.providers.openchoreo import OpenChoreoEntityProvider
 
@@ -60,9 +61,13 @@ class StorePublisher:
     def handles(self, topic: str) -> bool:
         return topic in self.handler.topics()
 
-    async def publish(self, topic: str, payload: Mapping[str, Any]) -> object:
+    async def deltas(self, topic: str, payload: Mapping[str, Any]) -> Sequence[ProviderDelta]:
         outcome = await self.handler.on_event(topic, payload)
         if isinstance(outcome, EventDelta):
-            mutation = Delta(added=list(outcome.added), removed=list(outcome.removed))
-            return await self.store.apply_mutation(self.provider, mutation)
-        return outcome
+            return [ProviderDelta(self.provider, outcome.added, outcome.removed)]
+        return []
+
+    async def apply(
+        self, provider: str, added: Sequence[Mapping[str, Any]], removed: Sequence[str]
+    ) -> None:
+        await self.store.apply_mutation(provider, Delta(added=list(added), removed=list(removed)))

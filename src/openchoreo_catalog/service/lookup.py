@@ -1,55 +1,61 @@
 """The event handler's view of the catalog: which refs a provider holds under an object.
 
-Implements the providers' :class:`~openchoreo_catalog.providers.openchoreo.EntityRefLookup`
-with one catalog query on the annotations every entity of the provider carries
-(``backstage.io/managed-by-location: provider:<name>``, ``openchoreo.io/organization``,
-``openchoreo.io/project`` or ``openchoreo.io/project-id`` on Systems, ``openchoreo.io/component``)
-— answered from the search index, so a deleted organization's subtree is found without
-scanning the catalog.
+Implements the providers' :class:`~openchoreo_catalog.providers.openchoreo.EntityRefLookup`:
+the provider's entities (the ``provider`` column) whose ``openchoreo.io/organization``
+annotation is the organization, and — when given — whose ``openchoreo.io/project`` (or
+``openchoreo.io/project-id``, on Systems) is the project and ``openchoreo.io/component`` the
+component. One indexed query on the search table's ``(key_hash, value)`` rows: the handler
+asks once per event, so the general filter planner (which first counts each condition on
+SQLite) would cost more than the answer.
 """
 
 from __future__ import annotations
 
-import orjson
+from sqlalchemy import Select, or_, select
+from sqlalchemy.ext.asyncio import AsyncConnection
 
-from openchoreo_catalog.catalog import CatalogStore, stringify_ref
-from openchoreo_catalog.catalog.queries import Condition, EntityFilter, Selection
-
-_ANNOTATIONS = "metadata.annotations."
-_FIELDS = ["kind", "metadata.namespace", "metadata.name"]
+from openchoreo_catalog.catalog.search import key_hash
+from openchoreo_catalog.db import Database
+from openchoreo_catalog.db.tables.catalog import SEARCH_VALUE_MAX, entities, search
 
 
-def _condition(annotation: str, value: str) -> Condition:
-    return Condition(f"{_ANNOTATIONS}{annotation}".lower(), (value.lower(),))
+def _having(annotation: str, value: str) -> Select[tuple[int]]:
+    """Ids of entities whose annotation ``annotation`` equals ``value`` (case-insensitively,
+    as the search index stores values)."""
+    return select(search.c.entity_id).where(
+        search.c.key_hash == key_hash(f"metadata.annotations.{annotation}"),
+        search.c.value == value.lower(),
+    )
 
 
 class CatalogLookup:
-    """``refs_in(organization, project=None, component=None)`` over ``store``."""
+    """``refs_in(organization, project=None, component=None)`` over ``db``'s catalog."""
 
-    def __init__(self, store: CatalogStore, provider: str) -> None:
-        self.store = store
+    def __init__(self, db: Database, provider: str) -> None:
+        self.db = db
         self.provider = provider
 
     async def refs_in(
         self, organization: str, project: str | None = None, component: str | None = None
     ) -> list[str]:
-        base = [
-            _condition("backstage.io/managed-by-location", f"provider:{self.provider}"),
-            _condition("openchoreo.io/organization", organization),
-        ]
+        names = [organization, project or "", component or ""]
+        if any(len(name) > SEARCH_VALUE_MAX for name in names):
+            return []  # longer than any name OpenChoreo allows; the index does not hold it
+        query = select(entities.c.ref).where(
+            entities.c.provider == self.provider,
+            entities.c.id.in_(_having("openchoreo.io/organization", organization)),
+        )
+        if project is not None:
+            query = query.where(
+                or_(
+                    entities.c.id.in_(_having("openchoreo.io/project", project)),
+                    entities.c.id.in_(_having("openchoreo.io/project-id", project)),
+                )
+            )
         if component is not None:
-            base.append(_condition("openchoreo.io/component", component))
-        if project is None:
-            alternatives = [tuple(base)]
-        else:
-            alternatives = [
-                (*base, _condition("openchoreo.io/project", project)),
-                (*base, _condition("openchoreo.io/project-id", project)),
-            ]
-        selection = Selection(EntityFilter(tuple(alternatives)))
-        refs: list[str] = []
-        async for text in self.store.list_entities(selection=selection, fields=_FIELDS):
-            entity = orjson.loads(text)
-            metadata = entity.get("metadata", {})
-            refs.append(stringify_ref(entity["kind"], metadata.get("namespace"), metadata["name"]))
-        return refs
+            query = query.where(entities.c.id.in_(_having("openchoreo.io/component", component)))
+
+        async def read(conn: AsyncConnection) -> list[str]:
+            return [row[0] for row in await conn.execute(query.order_by(entities.c.ref))]
+
+        return await self.db.run(read, operation="look up refs for an event", readonly=True)
