@@ -141,11 +141,20 @@ class ServeProcess:
     """``openchoreo-catalog serve --config …`` in a child process."""
 
     def __init__(
-        self, config: Path, logs: Path, *, extra: Sequence[str] = (), log_level: str = "info"
+        self,
+        config: Path,
+        logs: Path,
+        *,
+        extra: Sequence[str] = (),
+        log_level: str = "info",
+        log_format: str = "text",
     ) -> None:
         self.config = config
         self.logs = logs
-        self.args = command("serve", "--config", str(config), "--log-level", log_level, *extra)
+        self.args = command(
+            "serve", "--config", str(config), "--log-level", log_level,
+            "--log-format", log_format, *extra,
+        )  # fmt: skip
         self.process: subprocess.Popen[bytes] | None = None
         self.url = ""
         self._runs = 0
@@ -198,6 +207,15 @@ class ServeProcess:
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
             self.process.wait()
+
+    def log_lines(self) -> list[str]:
+        """The lines the service logged (stderr of every run)."""
+        lines: list[str] = []
+        for run in range(1, self._runs + 1):
+            path = self.logs.with_suffix(f".{run}.err")
+            if path.exists():
+                lines += path.read_text(errors="replace").splitlines()
+        return lines
 
     def output(self) -> str:
         """Everything every run of this process printed (stdout then stderr)."""

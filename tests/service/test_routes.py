@@ -156,3 +156,66 @@ def _delta(entity: dict[str, Any]) -> Any:
     from openchoreo_catalog.catalog import Delta
 
     return Delta(added=[entity])
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"[" * 5000 + b"]" * 5000,
+        b'{"kind": "Component", "metadata": {"name": "a\\u0000b"}}',
+        b'{"apiVersion": 1, "kind": [], "metadata": "x"}',
+        b'{"apiVersion": "a/b", "kind": "K", "metadata": {"name": "n", "labels": {"k": 1}}}',
+        b'{"apiVersion": "a/b", "kind": "K", "metadata": {"name": "n"}, "spec": {"owner": 7}}',
+        b'{"apiVersion": "a/b", "kind": "K", "metadata": {"name": "' + b"x" * 5000 + b'"}}',
+        b"\xff\xfe",
+        b"1e999999",
+    ],
+)
+async def test_hostile_input_is_a_400_never_a_500(
+    sqlite_database: Database, simulator: InProcessSimulator, body: bytes
+) -> None:
+    async with running(in_process(sqlite_database, simulator.base_url)) as client:
+        for path in ("/api/catalog/immediate/entities", "/api/events/http/openchoreo.component"):
+            response = await client.post(path, content=body, headers=AUTH)
+            assert response.status_code == 400, (path, response.text)
+
+
+async def test_full_sync_mode_takes_events_and_immediate_writes(
+    sqlite_database: Database, simulator: InProcessSimulator
+) -> None:
+    from openchoreo_catalog.events import inbox
+
+    service = in_process(sqlite_database, simulator.base_url, mode="full")
+    assert service.full is not None
+    entry = simulator.admin.dataset(components=False)["orgs"][0]
+    org, project = entry["org"]["name"], entry["projects"][0]["project"]["name"]
+    simulator.admin.add_component(org, project, "comp-0700-evented")
+    async with running(service) as client:
+        listed = await client.get("/api/catalog/incremental/providers")
+        assert listed.json()["data"] == {"providers": []}
+        payload = {"action": "created", "organization": org, "project": project,
+                   "component": "comp-0700-evented"}  # fmt: skip
+        topic = "/api/events/http/openchoreo.component"
+        assert (await client.post(topic, json=payload, headers=AUTH)).status_code == 202
+        async with sqlite_database.read() as conn:
+            batch = await inbox.next_batch(conn, now=1e12, limit=10)
+        await service.drainer.process(batch)
+        evented = await client.get(
+            f"/api/catalog/entities/by-name/component/{org}/comp-0700-evented"
+        )
+        assert evented.status_code == 200
+        annotations = evented.json()["metadata"]["annotations"]
+        assert (
+            annotations["backstage.io/managed-by-location"] == "provider:OpenChoreoEntityProvider"
+        )
+
+        ghost = component("comp-0701-ghost", namespace=org)
+        created = await client.post("/api/catalog/immediate/entities", json=ghost, headers=AUTH)
+        assert created.status_code == 201
+        await service.full.run_once()
+        assert (
+            await client.get(f"/api/catalog/entities/by-name/component/{org}/comp-0701-ghost")
+        ).status_code == 404
+        assert (
+            await client.get(f"/api/catalog/entities/by-name/component/{org}/comp-0700-evented")
+        ).status_code == 200

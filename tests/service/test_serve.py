@@ -8,6 +8,7 @@ in the middle of a burst: exit 0, leases released, and a restart resumes the sam
 
 from __future__ import annotations
 
+import json
 import signal
 import sqlite3
 from pathlib import Path
@@ -62,7 +63,7 @@ def test_the_catalog_converges_and_follows_changes_after_trigger(
 
 
 def test_an_event_shows_at_once(sim: SimulatorProcess, config: Path, serve: ServeFactory) -> None:
-    server = serve(config)
+    server = serve(config, log_format="json")
     with server.client() as client:
         wait_until(lambda: resting(client), what="the first cycle")
         org, project, components = first_project(sim)
@@ -98,6 +99,23 @@ def test_an_event_shows_at_once(sim: SimulatorProcess, config: Path, serve: Serv
         )
         assert problems(client, sim.admin) == []
     assert server.stop() == 0
+    assert_structured_logs(server.log_lines())
+
+
+def assert_structured_logs(lines: list[str]) -> None:
+    """One JSON object per line, with the provider, the ingestion and the burst's figures."""
+    records = [json.loads(line) for line in lines]
+    assert all({"time", "level", "logger", "message"} <= record.keys() for record in records)
+    [burst, *_] = [r for r in records if r["message"] == "burst ended"]
+    assert burst["provider"] == PROVIDER
+    assert burst["ingestion"]
+    assert burst["pages"] > 0
+    assert burst["entities"] > 0
+    assert burst["entities_per_second"] > 0
+    assert any(r["message"] == "events applied" and r["applied"] >= 1 for r in records)
+    text = "\n".join(lines)
+    assert API_TOKEN not in text
+    assert SIM_TOKEN not in text
 
 
 def scaffolded(org: str, project: str, name: str) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from openchoreo_catalog.api.errors import ApiError, InputError, NotFound
 from openchoreo_catalog.api.responses import RawJSONResponse
 from openchoreo_catalog.catalog import (
     CatalogStore,
+    Delta,
     MutationResult,
     entity_ref,
     stringify_ref,
@@ -60,6 +61,9 @@ class ImmediateWrites:
             annotations.setdefault(key, f"provider:{self.provider}")
         cleaned["metadata"]["annotations"] = annotations
         ref = entity_ref(cleaned)
+        checked = CatalogStore.prepare(Delta(added=[cleaned]))  # everything the store checks
+        if checked.rejected:
+            raise InputError(checked.rejected[0].reason)
         existed = await self.store.entity_by_ref(ref) is not None
         result = await self.apply([cleaned], [])
         if result.rejected:

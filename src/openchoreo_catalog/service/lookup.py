@@ -4,14 +4,20 @@ Implements the providers' :class:`~openchoreo_catalog.providers.openchoreo.Entit
 the provider's entities (the ``provider`` column) whose ``openchoreo.io/organization``
 annotation is the organization, and — when given — whose ``openchoreo.io/project`` (or
 ``openchoreo.io/project-id``, on Systems) is the project and ``openchoreo.io/component`` the
-component. One indexed query on the search table's ``(key_hash, value)`` rows: the handler
-asks once per event, so the general filter planner (which first counts each condition on
-SQLite) would cost more than the answer.
+component.
+
+One query, driven by the narrowest condition given (component, else project, else
+organization) through the search table's ``(key_hash, value, entity_id)`` key; the other
+conditions are point lookups on that key (``EXISTS``). The handler asks once per event, so
+this must not grow with the size of the project or organization around the object: a
+project of 10,000 components costs the same per component event as one of ten.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Select, or_, select
+from typing import Any
+
+from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from openchoreo_catalog.catalog.search import key_hash
@@ -19,13 +25,22 @@ from openchoreo_catalog.db import Database
 from openchoreo_catalog.db.tables.catalog import SEARCH_VALUE_MAX, entities, search
 
 
-def _having(annotation: str, value: str) -> Select[tuple[int]]:
-    """Ids of entities whose annotation ``annotation`` equals ``value`` (case-insensitively,
-    as the search index stores values)."""
-    return select(search.c.entity_id).where(
-        search.c.key_hash == key_hash(f"metadata.annotations.{annotation}"),
+def _hashes(annotation: str) -> int:
+    return key_hash(f"metadata.annotations.{annotation}")
+
+
+def _has(entity_id: Any, annotations: tuple[str, ...], value: str) -> ColumnElement[bool]:
+    """``entity_id`` carries one of ``annotations`` equal to ``value`` (a key lookup)."""
+    return exists().where(
+        search.c.key_hash.in_([_hashes(a) for a in annotations]),
         search.c.value == value.lower(),
+        search.c.entity_id == entity_id,
     )
+
+
+ORGANIZATION = ("openchoreo.io/organization",)
+PROJECT = ("openchoreo.io/project", "openchoreo.io/project-id")
+COMPONENT = ("openchoreo.io/component",)
 
 
 class CatalogLookup:
@@ -41,19 +56,28 @@ class CatalogLookup:
         names = [organization, project or "", component or ""]
         if any(len(name) > SEARCH_VALUE_MAX for name in names):
             return []  # longer than any name OpenChoreo allows; the index does not hold it
-        query = select(entities.c.ref).where(
-            entities.c.provider == self.provider,
-            entities.c.id.in_(_having("openchoreo.io/organization", organization)),
-        )
+        conditions: list[tuple[tuple[str, ...], str]] = [(ORGANIZATION, organization)]
         if project is not None:
-            query = query.where(
-                or_(
-                    entities.c.id.in_(_having("openchoreo.io/project", project)),
-                    entities.c.id.in_(_having("openchoreo.io/project-id", project)),
-                )
-            )
+            conditions.append((PROJECT, project))
         if component is not None:
-            query = query.where(entities.c.id.in_(_having("openchoreo.io/component", component)))
+            conditions.append((COMPONENT, component))
+        (drive_keys, drive_value), *others = reversed(conditions)
+        driver = (
+            select(search.c.entity_id)
+            .where(
+                search.c.key_hash.in_([_hashes(a) for a in drive_keys]),
+                search.c.value == drive_value.lower(),
+            )
+            .subquery()
+        )
+        query = (
+            select(entities.c.ref)
+            .distinct()
+            .join(driver, driver.c.entity_id == entities.c.id)
+            .where(entities.c.provider == self.provider)
+        )
+        for keys, value in others:
+            query = query.where(_has(entities.c.id, keys, value))
 
         async def read(conn: AsyncConnection) -> list[str]:
             return [row[0] for row in await conn.execute(query.order_by(entities.c.ref))]
