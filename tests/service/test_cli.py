@@ -5,7 +5,10 @@ and one clear line — never a traceback — for every mistake a user can make."
 from __future__ import annotations
 
 import json
+import signal
 import socket
+import sqlite3
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,7 +18,15 @@ from openchoreo_catalog.simulator import SimulatorProcess
 from tests.providers.oracle import expected
 from tests.providers.test_backstage_validation import validate
 from tests.service.conftest import SIM_TOKEN
-from tests.service.harness import API_TOKEN, PROVIDER, cli, run, write_config
+from tests.service.harness import (
+    API_TOKEN,
+    PROVIDER,
+    cli,
+    command,
+    run,
+    wait_until,
+    write_config,
+)
 
 
 def one_error_line(stderr: str) -> str:
@@ -234,3 +245,33 @@ def test_no_secret_reaches_any_output_even_at_debug(sim: SimulatorProcess, tmp_p
         assert_no_secret(done.stdout + done.stderr)
     assert [done.returncode for done in runs] == [0, 1, 0, 0]
     assert '"level": "debug"' in runs[0].stderr or '"level":"debug"' in runs[0].stderr
+
+
+def test_ingest_without_once_runs_on_schedule_until_sigterm(
+    sim: SimulatorProcess, config: Path, tmp_path: Path
+) -> None:
+    def rested() -> bool:
+        database = tmp_path / "catalog.sqlite"
+        if not database.exists():
+            return False
+        with sqlite3.connect(database) as conn:
+            try:
+                row = conn.execute(
+                    "SELECT count(*) FROM ingestions WHERE next_action = 'rest'"
+                ).fetchone()
+            except sqlite3.OperationalError:
+                return False
+        return bool(row[0])
+
+    with (tmp_path / "ingest.err").open("wb") as err:
+        process = subprocess.Popen(
+            command("ingest", "--config", str(config)), stdout=subprocess.DEVNULL, stderr=err
+        )
+    try:
+        wait_until(rested, timeout=60, interval=0.1, what="a cycle ingested on schedule")
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(60) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert "Traceback" not in (tmp_path / "ingest.err").read_text()

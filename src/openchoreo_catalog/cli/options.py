@@ -130,7 +130,8 @@ def run_async(context: CommandContext, work: Callable[[], Coroutine[Any, Any, T]
     from openchoreo_catalog.pagination import PaginationError
 
     try:
-        return asyncio.run(work())
+        with asyncio.Runner(loop_factory=_loop_factory()) as runner:
+            return runner.run(work())
     except typer.Exit:
         raise
     except ConfigError as error:
@@ -152,6 +153,16 @@ def run_async(context: CommandContext, work: Callable[[], Coroutine[Any, Any, T]
     except Exception as error:
         _trace(context, error)
         fail(context.masker(f"unexpected error: {type(error).__name__}: {error}"))
+
+
+def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop where it is installed (a faster event loop for the server), else asyncio's."""
+    try:
+        import uvloop
+    except ImportError:  # pragma: no cover - a dependency everywhere but Windows
+        return None
+    factory: Callable[[], asyncio.AbstractEventLoop] = uvloop.new_event_loop
+    return factory
 
 
 def _trace(context: CommandContext, error: BaseException) -> None:
