@@ -275,3 +275,18 @@ def test_ingest_without_once_runs_on_schedule_until_sigterm(
         if process.poll() is None:
             process.kill()
     assert "Traceback" not in (tmp_path / "ingest.err").read_text()
+
+
+def test_ingest_once_while_another_replica_bursts_is_one_line(
+    sim: SimulatorProcess, config: Path, tmp_path: Path
+) -> None:
+    assert run("db", "upgrade", "--config", str(config)).returncode == 0
+    with sqlite3.connect(tmp_path / "catalog.sqlite") as conn:
+        conn.execute(
+            "INSERT INTO ingestion_leases (provider_name, holder, expires_at, fencing) "
+            "VALUES (?, 'elsewhere/1', 9e12, 1)",
+            (PROVIDER,),
+        )
+    done = run("ingest", "--once", "--config", str(config))
+    assert done.returncode == 1
+    assert "is being ingested by another replica" in one_error_line(done.stderr)

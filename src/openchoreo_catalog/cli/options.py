@@ -125,6 +125,7 @@ def run_async(context: CommandContext, work: Callable[[], Coroutine[Any, Any, T]
     and a non-zero exit (2 for configuration, 1 otherwise, 130 when interrupted), with the
     traceback only under ``--log-level debug``."""
     from openchoreo_catalog.db import DatabaseError
+    from openchoreo_catalog.ingestion import ProviderBusy
     from openchoreo_catalog.openchoreo import OpenChoreoError
     from openchoreo_catalog.openchoreo.errors import OpenChoreoAuthError
     from openchoreo_catalog.pagination import PaginationError
@@ -141,6 +142,8 @@ def run_async(context: CommandContext, work: Callable[[], Coroutine[Any, Any, T]
     except DatabaseError as error:
         _trace(context, error)
         fail(context.masker(f"database: {error}"))
+    except ProviderBusy as error:
+        fail(str(error))
     except OpenChoreoAuthError as error:
         _trace(context, error)
         fail(context.masker(f"OpenChoreo refused the token (check openchoreo.token): {error}"))
