@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from openchoreo_catalog.cli import app
 from openchoreo_catalog.cli.options import (
@@ -23,7 +22,9 @@ from openchoreo_catalog.cli.options import (
     run_async,
 )
 from openchoreo_catalog.config import Settings
-from openchoreo_catalog.ingestion import admin
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncConnection
 
 T = TypeVar("T")
 
@@ -40,6 +41,8 @@ def trigger(
     log_format: LogFormatOption = LogFormatChoice.text,
 ) -> None:
     """Make the provider's next action due now (a resting provider starts its next cycle)."""
+    from openchoreo_catalog.ingestion import admin
+
     context = command_context(config, log_level, log_format)
 
     async def action(conn: AsyncConnection, now: float) -> str:
@@ -62,6 +65,8 @@ def reset(
 ) -> None:
     """Purge the provider's cycles and marks and start a fresh cycle now (the catalog and
     the sweep's bookkeeping stay, so nothing is orphaned)."""
+    from openchoreo_catalog.ingestion import admin
+
     context = command_context(config, log_level, log_format)
 
     async def action(conn: AsyncConnection, now: float) -> str:

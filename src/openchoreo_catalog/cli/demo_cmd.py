@@ -20,12 +20,16 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
+import httpx
 import typer
+from rich.progress import Progress as RichProgress
+from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from openchoreo_catalog.cli import app
 from openchoreo_catalog.cli.options import (
@@ -33,10 +37,17 @@ from openchoreo_catalog.cli.options import (
     LogFormatOption,
     LogLevel,
     LogLevelOption,
+    command_context,
     err_console,
     fail,
     run_async,
 )
+
+if TYPE_CHECKING:
+    from openchoreo_catalog.api import AppContext
+    from openchoreo_catalog.config import Settings
+    from openchoreo_catalog.service import Service
+    from openchoreo_catalog.service.progress import Progress
 
 READY_PREFIX = "openchoreo-catalog demo ready: "
 
@@ -67,7 +78,7 @@ def demo(
     log_format: LogFormatOption = LogFormatChoice.text,
 ) -> None:
     """Simulator + service + first cycle on 127.0.0.1, until Ctrl-C."""
-    from openchoreo_catalog.cli.options import command_context
+    from openchoreo_catalog.service.progress import Progress
     from openchoreo_catalog.simulator import SimulatorConfig, SimulatorProcess
 
     scratch = Path(tempfile.mkdtemp(prefix="openchoreo-catalog-demo-"))
@@ -87,11 +98,11 @@ def demo(
         try:
             overrides = _settings(simulator.base_url, sim_token, api_token, host, port, scratch)
             context = command_context(None, log_level, log_format, overrides=overrides)
-            run_async(
-                context,
-                lambda: _run(context.settings, simulator.base_url, api_token, headless,
-                             exit_after, say),
+            run = _Demo(
+                context.settings, simulator.base_url, api_token, headless, exit_after, say,
+                Progress(),
             )  # fmt: skip
+            run_async(context, run.run)
         finally:
             simulator.stop()
             say("simulator stopped")
@@ -99,7 +110,10 @@ def demo(
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _printer(headless: bool) -> Any:
+Say = Callable[[str], None]
+
+
+def _printer(headless: bool) -> Say:
     def say(text: str) -> None:
         if headless:
             typer.echo(text)
@@ -131,107 +145,105 @@ def _settings(
     }
 
 
-async def _run(
-    settings: Any, simulator_url: str, api_token: str, headless: bool,
-    exit_after: float | None, say: Any,
-) -> None:  # fmt: skip
-    from openchoreo_catalog.service import Service, ServiceOptions, run_server
-    from openchoreo_catalog.service.progress import Progress
-    from openchoreo_catalog.service.server import bind
+@dataclass
+class _Demo:
+    """One demo run: the service on its socket, its first cycle, then the banner."""
 
-    progress = Progress()
-    service = Service.build(settings, options=ServiceOptions(progress=progress))
-    stop = asyncio.Event()
-    try:
-        await service.prepare()
-        listen = settings.backend.listen
+    settings: Settings
+    simulator_url: str
+    api_token: str
+    headless: bool
+    exit_after: float | None
+    say: Say
+    progress: Progress
+    stop: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def run(self) -> None:
+        """Serve until Ctrl-C (or ``exit_after``); the first cycle runs while it serves."""
+        from openchoreo_catalog.service import Service, ServiceOptions, run_server
+        from openchoreo_catalog.service.server import address, bind
+
+        service = Service.build(self.settings, options=ServiceOptions(progress=self.progress))
         try:
-            sock = bind(listen.host, listen.port)
-        except OSError:
-            sock = bind(listen.host, 0)
-            say(f"port {listen.port} is taken; using a free one")
-
-        @asynccontextmanager
-        async def first_cycle(_context: Any) -> AsyncIterator[None]:
-            task = asyncio.create_task(
-                _first_cycle(service, progress, headless, simulator_url, api_token,
-                             sock, exit_after, stop, say)
-            )  # fmt: skip
+            await service.prepare()
+            listen = self.settings.backend.listen
             try:
-                yield
-            finally:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await task
-                await service.stop()
+                sock = bind(listen.host, listen.port)
+            except OSError:
+                sock = bind(listen.host, 0)
+                self.say(f"port {listen.port} is taken; using a free one")
+            url = address(sock)
 
-        await run_server(service, sock=sock, background=False, lifespans=[first_cycle], stop=stop)
-    finally:
-        await service.aclose()
+            @asynccontextmanager
+            async def first_cycle(_context: AppContext) -> AsyncIterator[None]:
+                task = asyncio.create_task(self.first_cycle(service, url))
+                try:
+                    yield
+                finally:
+                    task.cancel()
+                    with contextlib.suppress(asyncio.CancelledError, Exception):
+                        await task
+                    await service.stop()
 
+            await run_server(
+                service, sock=sock, background=False, lifespans=[first_cycle], stop=self.stop
+            )
+        finally:
+            await service.aclose()
 
-async def _first_cycle(
-    service: Any, progress: Any, headless: bool, simulator_url: str, api_token: str,
-    sock: Any, exit_after: float | None, stop: asyncio.Event, say: Any,
-) -> None:  # fmt: skip
-    from openchoreo_catalog.service.server import address
+    async def first_cycle(self, service: Service, url: str) -> None:
+        """Run the first cycle now (live figures), start the schedule, print the URLs."""
+        self.say(f"catalog API listening on {url}; running the first cycle…")
+        started = time.monotonic()
+        cycle = asyncio.create_task(service.engine.run_cycle(service.provider_name))
+        if self.headless:
+            await cycle
+        else:
+            columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+            with RichProgress(*columns, console=err_console, transient=True) as display:
+                line = display.add_task("first cycle", total=None)
+                while not cycle.done():
+                    display.update(line, description=self.progress.line())
+                    await asyncio.wait([cycle], timeout=0.2)
+        summary = cycle.result()
+        await service.start()
+        if summary.completed:
+            self.say(
+                f"first cycle: {summary.entities:,} entities in "
+                f"{time.monotonic() - started:.1f} s ({self.progress.line()})"
+            )
+        else:
+            self.say(f"the first cycle did not complete: {summary.error}; it is retried")
+        self.banner(url, service.provider_name)
+        typer.echo(f"{READY_PREFIX}{url}")
+        sys.stdout.flush()
+        if self.exit_after is not None:
+            await asyncio.sleep(self.exit_after)
+            self.stop.set()
 
-    url = address(sock)
-    say(f"catalog API listening on {url}; running the first cycle…")
-    started = time.monotonic()
-    if headless:
-        summary = await service.engine.run_cycle(service.provider_name)
-    else:
-        from rich.progress import Progress as RichProgress
-        from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
-
-        columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
-        with RichProgress(*columns, console=err_console, transient=True) as display:
-            task = display.add_task("first cycle", total=None)
-            cycle = asyncio.create_task(service.engine.run_cycle(service.provider_name))
-            while not cycle.done():
-                display.update(task, description=progress.line())
-                await asyncio.wait([cycle], timeout=0.2)
-            summary = cycle.result()
-    await service.start()
-    if not summary.completed:
-        say(f"the first cycle did not complete: {summary.error}; the scheduler retries it")
-    else:
-        say(f"first cycle: {summary.entities:,} entities in {time.monotonic() - started:.1f} s "
-            f"({progress.line()})")  # fmt: skip
-    _banner(say, url, simulator_url, api_token, service)
-    typer.echo(f"{READY_PREFIX}{url}")
-    sys.stdout.flush()
-    if exit_after is not None:
-        await asyncio.sleep(exit_after)
-        stop.set()
-
-
-def _banner(say: Any, url: str, simulator_url: str, token: str, service: Any) -> None:
-    provider = service.provider_name
-    lines = [
-        "",
-        "OpenChoreo catalog demo",
-        f"  catalog API   {url}/api/catalog/entities/by-query?limit=20",
-        f"  ingestion     {url}/api/catalog/incremental/providers/{provider}",
-        f"  metrics       {url}/metrics",
-        f"  simulator     {simulator_url}",
-        f"  API token     {token}",
-        f"  trigger       curl -X POST -H 'Authorization: Bearer {token}' "
-        f"{url}/api/catalog/incremental/providers/{provider}/trigger",
-        "Press Ctrl-C to stop.",
-        "",
-    ]
-    if _serves_ui(url):
-        lines.insert(2, f"  web UI        {url}/")
-    for line in lines:
-        say(line)
+    def banner(self, url: str, provider: str) -> None:
+        token = self.api_token
+        lines = [
+            "",
+            "OpenChoreo catalog demo",
+            f"  catalog API   {url}/api/catalog/entities/by-query?limit=20",
+            f"  ingestion     {url}/api/catalog/incremental/providers/{provider}",
+            f"  metrics       {url}/metrics",
+            f"  simulator     {self.simulator_url}",
+            f"  API token     {token}",
+            f"  trigger       curl -X POST -H 'Authorization: Bearer {token}' "
+            f"{url}/api/catalog/incremental/providers/{provider}/trigger",
+            "Press Ctrl-C to stop.",
+            "",
+        ]
+        if _serves_ui(url):
+            lines.insert(2, f"  web UI        {url}/")
+        for line in lines:
+            self.say(line)
 
 
 def _serves_ui(url: str) -> bool:
     """Whether the app answers at ``/`` (the web UI, once mounted)."""
-    import httpx
-
     try:
         return httpx.get(url + "/", timeout=5.0).status_code == 200
     except httpx.HTTPError:

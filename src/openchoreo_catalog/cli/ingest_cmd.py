@@ -17,7 +17,7 @@ import signal
 import sys
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import Progress as RichProgress
@@ -37,8 +37,10 @@ from openchoreo_catalog.cli.options import (
     fail,
     run_async,
 )
-from openchoreo_catalog.ingestion.cycle import CycleSummary
-from openchoreo_catalog.service.progress import Progress
+
+if TYPE_CHECKING:
+    from openchoreo_catalog.ingestion.cycle import CycleSummary
+    from openchoreo_catalog.service.progress import Progress
 
 logger = logging.getLogger("openchoreo_catalog.cli.ingest")
 
@@ -59,7 +61,9 @@ def ingest(
     With --once: one complete cycle now, back to back, then a summary (exit 0 completed,
     1 failed, 2 bad config). Without: run on the configured schedule until SIGINT/SIGTERM.
     """
+    from openchoreo_catalog.ingestion.cycle import CycleSummary
     from openchoreo_catalog.service import Service, ServiceOptions
+    from openchoreo_catalog.service.progress import Progress
 
     context = command_context(config, log_level, log_format)
     progress = Progress()

@@ -18,8 +18,6 @@ from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
 from openchoreo_catalog.config import ConfigError, Settings, load_settings
 from openchoreo_catalog.log import LogFormat, SecretMasker, configure_logging
@@ -110,6 +108,9 @@ def _secrets(settings: Settings) -> list[str]:
     if password is not None:
         found.append(password.get_secret_value())
     if isinstance(connection, str) and "://" in connection:
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
         with contextlib.suppress(ArgumentError, ValueError):
             url_password = make_url(connection).password
             if url_password:

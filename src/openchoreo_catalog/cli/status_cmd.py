@@ -16,7 +16,6 @@ import orjson
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import func, select
 
 from openchoreo_catalog.cli import app
 from openchoreo_catalog.cli.options import (
@@ -50,6 +49,8 @@ def status(
 
 
 async def _details(settings: Any) -> list[dict[str, Any]]:
+    from sqlalchemy import func, select
+
     from openchoreo_catalog.db.tables.catalog import entities
     from openchoreo_catalog.ingestion.progress import provider_detail
     from openchoreo_catalog.providers.openchoreo import FULL_PROVIDER_NAME
