@@ -50,6 +50,7 @@ def test_make_demo_is_ready_with_a_populated_catalog_and_stops_cleanly(tmp_path:
             assert detail["entitiesActive"] == page["totalItems"]
             assert detail["current"]["nextAction"] == "rest"
             assert client.get("/metrics").status_code == 200
+            ui = client.get("/").status_code == 200
             assert (
                 client.post(f"/api/catalog/incremental/providers/{PROVIDER}/trigger").status_code
                 == 401
@@ -65,6 +66,7 @@ def test_make_demo_is_ready_with_a_populated_catalog_and_stops_cleanly(tmp_path:
             httpx.get(url + "/.backstage/health/v1/liveness")
         text = out.read_text()
         assert "simulator stopped" in text
+        assert ("  web UI " in text) == ui, "the banner names the UI exactly when it is served"
         assert "Traceback" not in text
     finally:
         if process.poll() is None:

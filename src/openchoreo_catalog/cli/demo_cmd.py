@@ -214,14 +214,14 @@ class _Demo:
             )
         else:
             self.say(f"the first cycle did not complete: {summary.error}; it is retried")
-        self.banner(url, service.provider_name)
+        self.banner(url, service.provider_name, ui=await _serves_ui(url))
         typer.echo(f"{READY_PREFIX}{url}")
         sys.stdout.flush()
         if self.exit_after is not None:
             await asyncio.sleep(self.exit_after)
             self.stop.set()
 
-    def banner(self, url: str, provider: str) -> None:
+    def banner(self, url: str, provider: str, *, ui: bool) -> None:
         token = self.api_token
         lines = [
             "",
@@ -236,15 +236,17 @@ class _Demo:
             "Press Ctrl-C to stop.",
             "",
         ]
-        if _serves_ui(url):
+        if ui:
             lines.insert(2, f"  web UI        {url}/")
         for line in lines:
             self.say(line)
 
 
-def _serves_ui(url: str) -> bool:
-    """Whether the app answers at ``/`` (the web UI, once mounted)."""
+async def _serves_ui(url: str) -> bool:
+    """Whether the app answers at ``/`` (the web UI, once mounted). Asynchronous: it runs
+    on the server's own event loop, which a blocking request would stall until it timed out."""
     try:
-        return httpx.get(url + "/", timeout=5.0).status_code == 200
+        async with httpx.AsyncClient(timeout=5.0) as client:
+            return (await client.get(url + "/")).status_code == 200
     except httpx.HTTPError:
         return False
