@@ -9,8 +9,10 @@ in the middle of a burst: exit 0, leases released, and a restart resumes the sam
 from __future__ import annotations
 
 import json
+import re
 import signal
 import sqlite3
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -116,6 +118,40 @@ def assert_structured_logs(lines: list[str]) -> None:
     text = "\n".join(lines)
     assert API_TOKEN not in text
     assert SIM_TOKEN not in text
+
+
+def mutating_routes(config: Path) -> list[tuple[str, str]]:
+    """Every POST/PUT/PATCH/DELETE route of the app ``serve`` runs for ``config``."""
+    from openchoreo_catalog.config import load_settings
+    from openchoreo_catalog.db import Database
+    from openchoreo_catalog.service import Service
+
+    settings = load_settings([config])
+    service = Service(settings, Database.from_url("sqlite+aiosqlite:///:memory:"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # duplicate operation ids of GET/HEAD aliases
+        paths = service.app(background=False).openapi()["paths"]
+    return [
+        (method.upper(), re.sub(r"\{[^}]+\}", "x", path))
+        for path, operations in paths.items()
+        for method in operations
+        if method.upper() in {"POST", "PUT", "PATCH", "DELETE"}
+    ]
+
+
+def test_every_mutating_route_of_the_running_service_needs_a_token(
+    config: Path, serve: ServeFactory
+) -> None:
+    routes = mutating_routes(config)
+    assert len(routes) >= 12
+    server = serve(config)
+    with server.client() as client:
+        for method, path in routes:
+            assert client.request(method, path).status_code == 401, (method, path)
+            wrong = client.request(method, path, headers={"Authorization": "Bearer wrong-9999"})
+            assert wrong.status_code == 403, (method, path)
+    assert server.stop() == 0
+    assert "wrong-9999" not in server.output()
 
 
 def scaffolded(org: str, project: str, name: str) -> dict[str, Any]:
