@@ -9,6 +9,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 NODE_DIR := tests/node
 NODE_STAMP := $(NODE_DIR)/node_modules/.installed-$(shell cat $(NODE_DIR)/package-lock.json 2>/dev/null | cksum | cut -d' ' -f1)
 PYTEST_ARGS ?=
+DEMO_ARGS ?=
 
 .PHONY: venv demo test lint typecheck unit services node-deps browser bench bench-large chaos clean
 
@@ -21,8 +22,9 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
+# `make demo DEMO_ARGS="--headless --exit-after 30"` for scripts (see `openchoreo-catalog demo --help`)
 demo: venv
-	$(VENV)/bin/openchoreo-catalog demo
+	$(VENV)/bin/openchoreo-catalog demo $(DEMO_ARGS)
 
 lint: venv
 	$(PY) -m ruff check src tests bench
