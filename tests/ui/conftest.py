@@ -1,0 +1,194 @@
+"""Browser-test fixtures: one headless Chromium per session, one running service and
+simulator per session, and a fresh page per test that records console errors.
+
+Playwright's async API on the session's event loop (browser tests are marked
+``asyncio(loop_scope="session")``): its sync API leaves an event loop marked as running in
+the main thread, which would break every async test that runs after it.
+
+Chromium is Debian's (``make browser`` installs it); nothing is downloaded. When it or the
+``playwright`` package is missing the tests are skipped with a message saying what to
+install — except under ``CI=true``, where that is a failure.
+
+Screenshots go to ``docs/screenshots/`` when ``UPDATE_SCREENSHOTS=1`` (``make screenshots``),
+else to the test's temporary directory, so ordinary runs leave the tree untouched.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import pytest_asyncio
+
+from openchoreo_catalog.config import Settings, settings_from_mapping
+from openchoreo_catalog.simulator import InProcessSimulator, SimulatorConfig
+from tests.simulator_fixtures import SIMULATOR_TOKEN
+from tests.ui.service import RunningService
+
+TOKEN = "ui-test-token-5d1e8a"
+PROVIDER = "OpenChoreoIncrementalEntityProvider"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORT = {"width": 1366, "height": 860}
+"""A laptop screen."""
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+UI_SIMULATOR = SimulatorConfig(
+    orgs=2, projects=3, components=12, seed=11, endpoints=2, traits=130, token=SIMULATOR_TOKEN
+)
+
+BROWSER_TESTS = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
+"""``pytestmark`` of every browser-test module."""
+
+
+def _missing(what: str) -> None:
+    message = f"{what}; run `make browser` (Debian's chromium) and `make venv` (playwright)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"browser tests cannot run: {message}", pytrace=False)
+    pytest.skip(message)
+
+
+def chromium_path() -> str:
+    return os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
+async def chromium() -> AsyncIterator[Any]:
+    try:
+        from playwright.async_api import async_playwright
+    except ImportError:
+        _missing("the playwright Python package is not installed")
+    path = chromium_path()
+    if not os.access(path, os.X_OK):
+        _missing(f"no Chromium at {path}")
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield browser
+        await browser.close()
+
+
+def ui_settings(sim: InProcessSimulator, database: Path) -> Settings:
+    return settings_from_mapping(
+        {
+            "openchoreo": {
+                "baseUrl": sim.base_url,
+                "token": SIMULATOR_TOKEN,
+                "incremental": {
+                    "chunkSize": 10,
+                    "burstLength": 60,
+                    "burstInterval": 5,
+                    "restLength": 60,
+                    "batchDelayMs": 0,
+                },
+            },
+            "backend": {
+                "database": {"client": "sqlite3", "connection": str(database)},
+                "auth": {
+                    "externalAccess": [
+                        {"type": "static", "options": {"token": TOKEN, "subject": "ui-tests"}}
+                    ]
+                },
+            },
+        }
+    )
+
+
+@dataclass
+class Service:
+    url: str
+    sim: InProcessSimulator
+    api: httpx.Client
+
+    def detail(self) -> dict[str, Any]:
+        body = self.api.get(f"/api/catalog/incremental/providers/{PROVIDER}").json()
+        return body["data"]  # type: ignore[no-any-return]
+
+    async def wait_for(self, what: str, ready: Callable[[], bool], timeout: float = 60.0) -> None:
+        """Poll ``ready`` until it holds, or fail after ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while not ready():
+            if time.monotonic() > deadline:
+                pytest.fail(f"timed out after {timeout:g} s waiting for {what}")
+            await asyncio.sleep(0.1)  # the poll's interval
+
+    async def wait_until_ingested(self) -> None:
+        """Until a cycle has read everything (it then rests, or has finished)."""
+
+        def ingested() -> bool:
+            detail = self.detail()
+            current = detail["current"] or {}
+            return bool(detail["lastCycles"]) or current.get("ingestionCompletedAt") is not None
+
+        await self.wait_for("the first ingestion cycle to read everything", ingested)
+
+
+@pytest.fixture(scope="session")
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
+    database = tmp_path_factory.mktemp("ui-service") / "catalog.sqlite"
+    with (
+        InProcessSimulator(UI_SIMULATOR) as sim,
+        RunningService(ui_settings(sim, database)) as running,
+        httpx.Client(base_url=running.url, timeout=10.0) as api,
+    ):
+        yield Service(running.url, sim, api)
+
+
+@dataclass
+class Console:
+    """Everything the page reported as an error: console errors, uncaught exceptions, and
+    responses of 400 or more (Chromium logs those as console errors too)."""
+
+    errors: list[str] = field(default_factory=list)
+
+    def assert_clean(self) -> None:
+        assert self.errors == [], "\n".join(self.errors)
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def page(chromium: Any, service: Service) -> AsyncIterator[Any]:
+    context = await chromium.new_context(viewport=VIEWPORT, base_url=service.url)
+    page = await context.new_page()
+    console = Console()
+    page.on(
+        "console",
+        lambda msg: console.errors.append(f"console: {msg.text}") if msg.type == "error" else None,
+    )
+    page.on("pageerror", lambda error: console.errors.append(f"page error: {error}"))
+    page.on(
+        "response",
+        lambda r: console.errors.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None,
+    )
+    page.console = console
+    page.set_default_timeout(15_000)
+    yield page
+    await context.close()
+
+
+Screenshot = Callable[[Any, str], Awaitable[Path]]
+
+
+@pytest.fixture
+def screenshot(tmp_path: Path) -> Screenshot:
+    async def take(page: Any, name: str) -> Path:
+        folder = SCREENSHOTS if os.environ.get("UPDATE_SCREENSHOTS") == "1" else tmp_path
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{name}.png"
+        await page.screenshot(path=str(path), full_page=False)
+        return path
+
+    return take
