@@ -21,7 +21,7 @@ def test_upgrade_creates_the_schema_then_is_idempotent(tmp_path: Path) -> None:
     for _ in range(2):
         result = runner.invoke(app, ["db", "upgrade", "--config", str(config)])
         assert result.exit_code == 0, result.output
-        assert "database schema is at revision 0002_ingestion" in result.output
+        assert "database schema is at revision 0003_event_inbox" in result.output
 
 
 def test_an_unreachable_database_is_one_line_without_the_password(tmp_path: Path) -> None:

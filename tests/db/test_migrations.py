@@ -82,4 +82,4 @@ def test_migrations_ship_inside_the_package() -> None:
     here = Path(migrate_module.__file__).parent
     assert (here / "migrations" / "env.py").is_file()
     assert (here / "migrations" / "script.py.mako").is_file()
-    assert head_revision() == "0002_ingestion"
+    assert head_revision() == "0003_event_inbox"

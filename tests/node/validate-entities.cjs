@@ -1,6 +1,6 @@
 // Validates entities (JSON Lines on stdin) with Backstage's own code, as its catalog does:
 // the default entity policies (envelope, metadata, field formats, schema), then the kind's
-// validator where Backstage has one (Domain, System, Component, API; Template from the
+// validator where Backstage has one (Domain, System, Component, API, Location; Template from the
 // scaffolder). Environment, Dataplane and DeploymentPipeline are OpenChoreo's own kinds with
 // no schema in Backstage: they get the generic policies only.
 // Prints {"checked": n, "errors": [{"ref", "error"}]} on stdout.
@@ -21,6 +21,7 @@ const kindValidators = {
   System: model.systemEntityV1alpha1Validator,
   Component: model.componentEntityV1alpha1Validator,
   API: model.apiEntityV1alpha1Validator,
+  Location: model.locationEntityV1alpha1Validator,
   Template: templateEntityV1beta3Validator,
 };
 

@@ -53,17 +53,3 @@ def test_a_port_in_use_is_one_clear_line() -> None:
     assert result.exit_code == 1
     assert f"cannot listen on 127.0.0.1:{port}" in result.output
     assert "Traceback" not in result.output
-
-
-def test_the_demo_walks_a_simulated_platform() -> None:
-    result = CliRunner().invoke(
-        app, ["demo", "--orgs", "1", "--projects", "2", "--components", "5"]
-    )
-    assert result.exit_code == 0, result.output
-    lines = dict(
-        line.strip().rsplit(None, 1) for line in result.output.splitlines() if line.startswith("  ")
-    )
-    assert lines["organizations"] == "1"
-    assert lines["projects"] == "2"
-    assert lines["components"] == "10"
-    assert int(lines["endpoints (APIs)"].replace(",", "")) > 0

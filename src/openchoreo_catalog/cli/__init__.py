@@ -37,10 +37,16 @@ def _root(
 def register_commands() -> None:
     """Import the command modules; each adds its commands to :data:`app`."""
     from openchoreo_catalog.cli import (  # noqa: F401
+        admin_cmd,
         config_cmd,
         db_cmd,
         demo_cmd,
+        entities_cmd,
+        export_cmd,
+        ingest_cmd,
+        serve_cmd,
         simulate_cmd,
+        status_cmd,
     )
 
 

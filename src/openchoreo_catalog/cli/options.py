@@ -7,13 +7,19 @@ exits with status 2, never a traceback.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import enum
+import traceback
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from rich.console import Console
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from openchoreo_catalog.config import ConfigError, Settings, load_settings
 from openchoreo_catalog.log import LogFormat, SecretMasker, configure_logging
@@ -50,6 +56,7 @@ LogFormatOption = Annotated[
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_BAD_CONFIG = 2
+EXIT_INTERRUPTED = 130
 
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -102,4 +109,52 @@ def _secrets(settings: Settings) -> list[str]:
     password = getattr(connection, "password", None)
     if password is not None:
         found.append(password.get_secret_value())
+    if isinstance(connection, str) and "://" in connection:
+        with contextlib.suppress(ArgumentError, ValueError):
+            url_password = make_url(connection).password
+            if url_password:
+                found.append(str(url_password))
     return found
+
+
+T = TypeVar("T")
+
+
+def run_async(context: CommandContext, work: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run ``work()`` to completion; a failure a user can cause becomes one line on stderr
+    and a non-zero exit (2 for configuration, 1 otherwise, 130 when interrupted), with the
+    traceback only under ``--log-level debug``."""
+    from openchoreo_catalog.db import DatabaseError
+    from openchoreo_catalog.openchoreo import OpenChoreoError
+    from openchoreo_catalog.openchoreo.errors import OpenChoreoAuthError
+    from openchoreo_catalog.pagination import PaginationError
+
+    try:
+        return asyncio.run(work())
+    except typer.Exit:
+        raise
+    except ConfigError as error:
+        fail_config(error)
+    except KeyboardInterrupt:
+        fail("interrupted", code=EXIT_INTERRUPTED)
+    except DatabaseError as error:
+        _trace(context, error)
+        fail(context.masker(f"database: {error}"))
+    except OpenChoreoAuthError as error:
+        _trace(context, error)
+        fail(context.masker(f"OpenChoreo refused the token (check openchoreo.token): {error}"))
+    except (OpenChoreoError, PaginationError) as error:
+        _trace(context, error)
+        fail(context.masker(f"OpenChoreo: {error}"))
+    except OSError as error:
+        _trace(context, error)
+        fail(context.masker(str(error.strerror or error)))
+    except Exception as error:
+        _trace(context, error)
+        fail(context.masker(f"unexpected error: {type(error).__name__}: {error}"))
+
+
+def _trace(context: CommandContext, error: BaseException) -> None:
+    if context.debug:
+        text = "".join(traceback.format_exception(error))
+        err_console.print(context.masker(text), markup=False, highlight=False)

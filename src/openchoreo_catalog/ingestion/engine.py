@@ -225,8 +225,9 @@ class ProviderEngine:
         self.ctx.metrics.state(self.name, st.BURSTING)
         burst_id = await open_burst_log(self.ctx, record, holder, fence)
         outcome = "failed"
+        figures: BurstResult | None = None
         try:
-            result = await page_through(
+            result = figures = await page_through(
                 self.ctx,
                 self.provider,
                 self.options,
@@ -268,7 +269,9 @@ class ProviderEngine:
             return await self._back_off(record, error, fence)
         finally:
             await close_burst_log(self.ctx, burst_id, outcome)
-            self.ctx.metrics.burst(self.name, self.ctx.clock.now() - started, outcome)
+            elapsed = self.ctx.clock.now() - started
+            self.ctx.metrics.burst(self.name, elapsed, outcome)
+            _log_burst(self.name, record.id, burst_id, outcome, elapsed, figures)
 
     async def _finish(self, record: IngestionRecord, fence: Fence) -> SweepOutcome:
         swept = await sweep(self.ctx, self.options, record, fence)
@@ -330,3 +333,30 @@ class ProviderEngine:
         self.ctx.metrics.completed(self.name, now, failed=True)
         self.ctx.metrics.state(self.name, st.BACKING_OFF)
         return StepResult("backoff", await self.current(), error=text)
+
+
+def _log_burst(
+    provider: str,
+    ingestion: str,
+    burst: int,
+    outcome: str,
+    elapsed: float,
+    figures: BurstResult | None,
+) -> None:
+    """One line per burst with its figures (what operators grep for)."""
+    pages = figures.pages if figures else 0
+    entities = figures.entities if figures else 0
+    logger.info(
+        "burst ended",
+        extra={
+            "provider": provider,
+            "ingestion": ingestion,
+            "burst": burst,
+            "outcome": outcome,
+            "pages": pages,
+            "entities": entities,
+            "written": figures.written if figures else 0,
+            "seconds": round(elapsed, 3),
+            "entities_per_second": round(entities / elapsed, 1) if elapsed > 0 else None,
+        },
+    )

@@ -5,6 +5,6 @@ wherever it is used (migration checks, tests).
 """
 
 from openchoreo_catalog.db.metadata import metadata
-from openchoreo_catalog.db.tables import catalog, ingestion
+from openchoreo_catalog.db.tables import catalog, events, ingestion
 
-__all__ = ["catalog", "ingestion", "metadata"]
+__all__ = ["catalog", "events", "ingestion", "metadata"]

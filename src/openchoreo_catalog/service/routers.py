@@ -1,0 +1,69 @@
+"""Every HTTP router of the service, in mount order: add a router by adding a line to ROUTERS.
+
+A router factory takes the running :class:`Service` (settings, store, engine, OpenChoreo
+client factory, telemetry…) and returns an ``APIRouter`` with its full paths. The app factory
+wraps every route in the auth policy (mutations need a token; reads too under
+``protectReads``) and Backstage's error shape, so a new router needs nothing else::
+
+    ROUTERS = (..., openchoreo_bff, web_ui)      # the UI's catch-all at "/" stays last
+
+The catalog API and the health routes are the app factory's own (``api/app.py``).
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, Request
+
+from openchoreo_catalog.api.events import events_router
+from openchoreo_catalog.api.immediate import immediate_router
+from openchoreo_catalog.ingestion.management import management_router
+from openchoreo_catalog.telemetry import metrics_router
+
+if TYPE_CHECKING:
+    from openchoreo_catalog.service.assembly import Service
+
+RouterFactory = Callable[["Service"], APIRouter]
+
+
+def management(service: Service) -> APIRouter:
+    """``/api/catalog/incremental/…``: the engine's management API."""
+    factory: Any = management_router
+    if "write_guard" not in inspect.signature(factory).parameters:
+        router: APIRouter = factory(service.engine)
+        return router
+    # the engine's first API took a guard of its own and no prefix; the app's auth policy
+    # already guards every mutation, so the guard has nothing left to check
+
+    async def already_guarded(_request: Request) -> None:
+        return None
+
+    mounted = APIRouter(prefix="/api/catalog")
+    mounted.include_router(factory(service.engine, write_guard=already_guarded))
+    return mounted
+
+
+def events(service: Service) -> APIRouter:
+    """``POST /api/events/http/{topic}``: the durable events ingress."""
+    return events_router(service.ingress)
+
+
+def immediate(service: Service) -> APIRouter:
+    """``/api/catalog/immediate/entities``: the scaffolder's immediate writes."""
+    return immediate_router(service.immediate)
+
+
+def metrics(service: Service) -> APIRouter:
+    """``GET /metrics``: Prometheus text."""
+    return metrics_router(service.telemetry)
+
+
+ROUTERS: tuple[RouterFactory, ...] = (
+    management,
+    events,
+    immediate,
+    metrics,
+)
