@@ -1,5 +1,6 @@
-"""Browser-test fixtures: one headless Chromium per session, one running service and
-simulator per session, and a fresh page per test that records console errors.
+"""Browser-test fixtures: one headless Chromium per session, one ``openchoreo-catalog serve``
+child process and one simulator per session, and a fresh page per test that records console
+errors.
 
 Playwright's async API on the session's event loop (browser tests are marked
 ``asyncio(loop_scope="session")``): its sync API leaves an event loop marked as running in
@@ -22,19 +23,19 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import httpx
 import pytest
 import pytest_asyncio
 
-from openchoreo_catalog.config import Settings, settings_from_mapping
 from openchoreo_catalog.simulator import InProcessSimulator, SimulatorConfig
+from tests.service.harness import API_TOKEN, PROVIDER, ServeProcess, write_config
 from tests.simulator_fixtures import SIMULATOR_TOKEN
-from tests.ui.service import RunningService
 
-TOKEN = "ui-test-token-5d1e8a"
-PROVIDER = "OpenChoreoIncrementalEntityProvider"
+TOKEN = API_TOKEN
+PACING = {"chunkSize": 10, "burstLength": 60, "burstInterval": 5, "restLength": 60}
+"""A cycle in one burst, ten items a list page, an hour's rest (no cycle starts unbidden)."""
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -56,7 +57,7 @@ BROWSER_TESTS = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 """``pytestmark`` of every browser-test module."""
 
 
-def _missing(what: str) -> None:
+def _missing(what: str) -> NoReturn:
     message = f"{what}; run `make browser` (Debian's chromium) and `make venv` (playwright)"
     if os.environ.get("CI") == "true":
         pytest.fail(f"browser tests cannot run: {message}", pytrace=False)
@@ -80,32 +81,6 @@ async def chromium() -> AsyncIterator[Any]:
         browser = await playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         yield browser
         await browser.close()
-
-
-def ui_settings(sim: InProcessSimulator, database: Path) -> Settings:
-    return settings_from_mapping(
-        {
-            "openchoreo": {
-                "baseUrl": sim.base_url,
-                "token": SIMULATOR_TOKEN,
-                "incremental": {
-                    "chunkSize": 10,
-                    "burstLength": 60,
-                    "burstInterval": 5,
-                    "restLength": 60,
-                    "batchDelayMs": 0,
-                },
-            },
-            "backend": {
-                "database": {"client": "sqlite3", "connection": str(database)},
-                "auth": {
-                    "externalAccess": [
-                        {"type": "static", "options": {"token": TOKEN, "subject": "ui-tests"}}
-                    ]
-                },
-            },
-        }
-    )
 
 
 @dataclass
@@ -139,13 +114,17 @@ class Service:
 
 @pytest.fixture(scope="session")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
-    database = tmp_path_factory.mktemp("ui-service") / "catalog.sqlite"
-    with (
-        InProcessSimulator(UI_SIMULATOR) as sim,
-        RunningService(ui_settings(sim, database)) as running,
-        httpx.Client(base_url=running.url, timeout=10.0) as api,
-    ):
-        yield Service(running.url, sim, api)
+    """``serve`` as a user runs it, against a simulator in this process, over loopback."""
+    folder = tmp_path_factory.mktemp("ui-service")
+    with InProcessSimulator(UI_SIMULATOR) as sim:
+        config = write_config(folder, sim.base_url, SIMULATOR_TOKEN, **PACING)
+        serve = ServeProcess(config, folder / "serve", log_level="warning").start()
+        try:
+            with httpx.Client(base_url=serve.url, timeout=10.0) as api:
+                yield Service(serve.url, sim, api)
+        finally:
+            status = serve.stop()
+        assert status == 0, serve.output()
 
 
 @dataclass
