@@ -49,6 +49,9 @@ CHROMIUM_ARGS = [
 VIEWPORT = {"width": 1366, "height": 860}
 """A laptop screen."""
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+AXE = Path(__file__).resolve().parents[1] / "node" / "node_modules" / "axe-core" / "axe.min.js"
+"""axe-core (``make node-deps``): the accessibility rules the pages are checked against."""
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 UI_SIMULATOR = SimulatorConfig(
     orgs=2, projects=3, components=12, seed=11, endpoints=2, traits=130, token=SIMULATOR_TOKEN
 )
@@ -57,8 +60,10 @@ BROWSER_TESTS = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="session")]
 """``pytestmark`` of every browser-test module."""
 
 
-def _missing(what: str) -> NoReturn:
-    message = f"{what}; run `make browser` (Debian's chromium) and `make venv` (playwright)"
+def _missing(
+    what: str, fix: str = "run `make browser` (Debian's chromium) and `make venv` (playwright)"
+) -> NoReturn:
+    message = f"{what}; {fix}"
     if os.environ.get("CI") == "true":
         pytest.fail(f"browser tests cannot run: {message}", pytrace=False)
     pytest.skip(message)
@@ -125,6 +130,35 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
         finally:
             status = serve.stop()
         assert status == 0, serve.output()
+
+
+Audit = Callable[[Any, str], Awaitable[None]]
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE.is_file():
+        _missing("axe-core is not installed", "run `make node-deps`")
+    return AXE.read_text()
+
+
+@pytest.fixture
+def accessible(axe_source: str) -> Audit:
+    """``await accessible(page, "the dashboard")``: no WCAG 2.1 A/AA violation axe can find."""
+
+    async def audit(page: Any, what: str) -> None:
+        if not await page.evaluate("() => typeof window.axe === 'object'"):
+            await page.evaluate(axe_source)  # devtools evaluation: the page's CSP allows it
+        result = await page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+        )
+        problems = [
+            f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
+            for v in result["violations"]
+        ]
+        assert problems == [], f"accessibility problems on {what}:\n" + "\n".join(problems)
+
+    return audit
 
 
 @dataclass

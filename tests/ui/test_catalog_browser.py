@@ -9,7 +9,7 @@ from typing import Any
 
 from playwright.async_api import expect
 
-from tests.ui.conftest import BROWSER_TESTS, Screenshot, Service
+from tests.ui.conftest import BROWSER_TESTS, Audit, Screenshot, Service
 
 pytestmark = BROWSER_TESTS
 PAGE = 25
@@ -30,7 +30,7 @@ async def shown(page: Any) -> list[str]:
 
 
 async def test_filters_and_load_more_reach_the_end(
-    page: Any, service: Service, screenshot: Screenshot
+    page: Any, service: Service, screenshot: Screenshot, accessible: Audit
 ) -> None:
     await service.wait_until_ingested()
     components = refs(service, filter="kind=component")
@@ -70,6 +70,7 @@ async def test_filters_and_load_more_reach_the_end(
         f"Showing {len(narrowed)} of {len(narrowed)} entities — all of them."
     )
     await screenshot(page, "catalog")
+    await accessible(page, "the catalog browser")
 
     first = page.locator('[data-field="rows"] tr').first
     ref = await first.get_attribute("data-ref")
@@ -84,6 +85,7 @@ async def test_filters_and_load_more_reach_the_end(
     part_of = relations.get_by_role("link", name="system:")
     target = await part_of.first.inner_text()
     await screenshot(page, "entity")
+    await accessible(page, "an entity page")
     await part_of.first.click()
     await expect(page.locator(".entity-ref")).to_contain_text(target)
     await expect(page.locator('[data-field="relations"]')).to_contain_text(ref)  # hasPart back

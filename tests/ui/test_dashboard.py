@@ -8,13 +8,13 @@ from typing import Any
 
 from playwright.async_api import expect
 
-from tests.ui.conftest import BROWSER_TESTS, PROVIDER, TOKEN, Screenshot, Service
+from tests.ui.conftest import BROWSER_TESTS, PROVIDER, TOKEN, Audit, Screenshot, Service
 
 pytestmark = BROWSER_TESTS
 
 
 async def test_a_cycle_rests_and_the_trigger_button_starts_the_next(
-    page: Any, service: Service, screenshot: Screenshot
+    page: Any, service: Service, screenshot: Screenshot, accessible: Audit
 ) -> None:
     await page.goto("/#/ingestion")
     card = page.locator(f'[data-provider="{PROVIDER}"]')
@@ -30,12 +30,15 @@ async def test_a_cycle_rests_and_the_trigger_button_starts_the_next(
         f"{active:,} of {active:,} active"
     )
     await expect(card.locator('[data-field="countdown"]')).to_contain_text("in 59m")
+    await accessible(page, "the dashboard")
 
     # Slow the next cycle's component listings down, so its progress is there to be seen.
     service.sim.admin.add_fault("latency", match="/components$", ms=400)
     await card.get_by_role("button", name="Trigger now").click()
     dialog = page.get_by_role("dialog")
     await expect(dialog).to_contain_text("Access token needed")
+    await expect(dialog.get_by_label("Token")).to_be_focused()
+    await accessible(page, "the token dialog")
     await dialog.get_by_label("Token").fill(TOKEN)
     await dialog.get_by_role("button", name="Use token").click()
     await expect(card.locator('[data-field="action-result"]')).to_contain_text(

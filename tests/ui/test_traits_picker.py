@@ -9,13 +9,13 @@ from typing import Any
 
 from playwright.async_api import expect
 
-from tests.ui.conftest import BROWSER_TESTS, Screenshot, Service
+from tests.ui.conftest import BROWSER_TESTS, Audit, Screenshot, Service
 
 pytestmark = BROWSER_TESTS
 
 
 async def test_load_more_lists_every_trait_and_ticked_traits_show_their_schema(
-    page: Any, service: Service, screenshot: Screenshot
+    page: Any, service: Service, screenshot: Screenshot, accessible: Audit
 ) -> None:
     org = service.sim.admin.dataset(components=False)["orgs"][1]
     name = org["org"]["name"]
@@ -58,6 +58,7 @@ async def test_load_more_lists_every_trait_and_ticked_traits_show_their_schema(
     assert [t["name"] for t in chosen] == ["autoscaler", "ingress"]
     assert chosen[0]["config"] == {"enabled": True}
     await screenshot(page, "traits")
+    await accessible(page, "the traits picker")
 
     await page.get_by_role("checkbox", name="Autoscaler").uncheck()
     await expect(page.locator('[data-trait="autoscaler"]')).to_have_count(0)
