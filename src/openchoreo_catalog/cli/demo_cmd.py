@@ -212,6 +212,7 @@ def _banner(say: Any, url: str, simulator_url: str, token: str, service: Any) ->
     lines = [
         "",
         "OpenChoreo catalog demo",
+        f"  web UI        {url}/",
         f"  catalog API   {url}/api/catalog/entities/by-query?limit=20",
         f"  ingestion     {url}/api/catalog/incremental/providers/{provider}",
         f"  metrics       {url}/metrics",
@@ -222,17 +223,5 @@ def _banner(say: Any, url: str, simulator_url: str, token: str, service: Any) ->
         "Press Ctrl-C to stop.",
         "",
     ]
-    if _serves_ui(url):
-        lines.insert(2, f"  web UI        {url}/")
     for line in lines:
         say(line)
-
-
-def _serves_ui(url: str) -> bool:
-    """Whether the app answers at ``/`` (the web UI, once mounted)."""
-    import httpx
-
-    try:
-        return httpx.get(url + "/", timeout=5.0).status_code == 200
-    except httpx.HTTPError:
-        return False
