@@ -11,7 +11,7 @@ NODE_STAMP := $(NODE_DIR)/node_modules/.installed-$(shell cat $(NODE_DIR)/packag
 PYTEST_ARGS ?=
 DEMO_ARGS ?=
 
-.PHONY: venv demo test lint typecheck unit services node-deps browser bench bench-large chaos clean
+.PHONY: venv demo test lint typecheck unit services node-deps browser screenshots bench bench-large chaos clean
 
 venv: $(STAMP)
 
@@ -50,6 +50,10 @@ $(NODE_STAMP): $(NODE_DIR)/package.json
 
 browser:
 	@scripts/ensure-chromium
+
+# Refresh docs/screenshots/*.png from the browser tests (a laptop-sized viewport).
+screenshots: venv browser
+	UPDATE_SCREENSHOTS=1 $(PY) -m pytest tests/ui -m browser -q
 
 unit: venv
 	$(PY) -m pytest $(PYTEST_ARGS)

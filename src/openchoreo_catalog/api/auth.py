@@ -4,7 +4,9 @@
   of ``backend.auth.externalAccess`` static tokens: no credentials → 401, an unknown token
   → 403. ``backend.auth.dangerouslyDisableDefaultAuthPolicy: true`` lifts the requirement.
 * Reads are open, unless ``backend.auth.protectReads: true``.
-* The health routes are always open (probes carry no token).
+* The health routes are always open (probes carry no token), and so is the web UI's shell
+  (``/`` and ``/ui/…``: static files holding no data; the pages send the user's token with
+  the API calls they make).
 
 Because it wraps the whole app, a router added later is covered without doing anything.
 Tokens are compared in constant time against every configured token. The caller's
@@ -25,7 +27,8 @@ from openchoreo_catalog.api.errors import error_response
 from openchoreo_catalog.config import AuthSettings
 
 MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-OPEN_PREFIXES = ("/.backstage/health/",)
+OPEN_PREFIXES = ("/.backstage/health/", "/ui/")
+OPEN_PATHS = frozenset({"/"})
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,7 @@ class AuthPolicy:
         return found
 
     def requires_token(self, method: str, path: str) -> bool:
-        if path.startswith(OPEN_PREFIXES) or method == "OPTIONS":
+        if path.startswith(OPEN_PREFIXES) or path in OPEN_PATHS or method == "OPTIONS":
             return False
         if self.disabled:
             return False

@@ -33,6 +33,7 @@ def simulate(
         float, typer.Option(min=0.0, max=1.0, help="Share of components that are services.")
     ] = 0.6,
     endpoints: Annotated[int, typer.Option(min=0, help="Endpoints per service workload.")] = 3,
+    traits: Annotated[int, typer.Option(min=0, help="Traits per organization.")] = 4,
     token_ttl: Annotated[
         float, typer.Option(min=0.001, help="Seconds continue tokens stay valid.")
     ] = 300.0,
@@ -135,6 +136,7 @@ def simulate(
             seed=seed,
             service_fraction=service_fraction,
             endpoints=endpoints,
+            traits=traits,
             token_ttl=token_ttl,
             latency_ms=latency_ms,
             token=token or None,

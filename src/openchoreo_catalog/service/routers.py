@@ -5,7 +5,7 @@ client factory, telemetry…) and returns an ``APIRouter`` with its full paths. 
 wraps every route in the auth policy (mutations need a token; reads too under
 ``protectReads``) and Backstage's error shape, so a new router needs nothing else::
 
-    ROUTERS = (..., openchoreo_bff, web_ui)      # the UI's catch-all at "/" stays last
+    ROUTERS = (..., openchoreo_bff, web_ui)      # the UI's "/" stays last
 
 The catalog API and the health routes are the app factory's own (``api/app.py``).
 """
@@ -18,10 +18,12 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Request
 
+from openchoreo_catalog.api.bff import bff_router
 from openchoreo_catalog.api.events import events_router
 from openchoreo_catalog.api.immediate import immediate_router
 from openchoreo_catalog.ingestion.management import management_router
 from openchoreo_catalog.telemetry import metrics_router
+from openchoreo_catalog.ui import ui_router
 
 if TYPE_CHECKING:
     from openchoreo_catalog.service.assembly import Service
@@ -61,9 +63,22 @@ def metrics(service: Service) -> APIRouter:
     return metrics_router(service.telemetry)
 
 
+def openchoreo_bff(service: Service) -> APIRouter:
+    """``/api/openchoreo/…``: the portal's OpenChoreo reads, every page walked, with the
+    service's OpenChoreo client factory (one client, built on first use)."""
+    return bff_router(lambda _settings: service.client_factory())
+
+
+def web_ui(_service: Service) -> APIRouter:
+    """``/`` and ``/ui/…``: the web UI's page and static files."""
+    return ui_router()
+
+
 ROUTERS: tuple[RouterFactory, ...] = (
     management,
     events,
     immediate,
     metrics,
+    openchoreo_bff,
+    web_ui,
 )

@@ -17,6 +17,9 @@ class SimulatorConfig:
     service_fraction: float = 0.6
     """Share of components that are services (their workloads have ``endpoints`` endpoints)."""
     endpoints: int = 3
+    traits: int = 4
+    """Per organization: the four named traits, then generated ones (``trait-0004``, …), so
+    tests can give an organization more traits than one page holds."""
     token_ttl: float = 300.0
     """Seconds a listing's continue tokens stay valid, counted from its first page (like
     etcd compaction, which expires the snapshot, not each token)."""
@@ -28,7 +31,7 @@ class SimulatorConfig:
 
     def __post_init__(self) -> None:
         problems = []
-        for key in ("orgs", "projects", "components", "endpoints"):
+        for key in ("orgs", "projects", "components", "endpoints", "traits"):
             if getattr(self, key) < 0:
                 problems.append(f"{key} must be 0 or more")
         if not 0.0 <= self.service_fraction <= 1.0:

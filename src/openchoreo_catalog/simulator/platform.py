@@ -142,8 +142,10 @@ def component_workflows(seed: int, org: str) -> list[Item]:
     return _named(seed, org, "component workflow", COMPONENT_WORKFLOWS)
 
 
-def traits(seed: int, org: str) -> list[Item]:
-    return _named(seed, org, "trait", TRAITS)
+def traits(seed: int, org: str, count: int = len(TRAITS)) -> list[Item]:
+    """The named traits, then ``trait-0004``… up to ``count`` (names stay sorted)."""
+    names = TRAITS[:count] + tuple(f"trait-{i:04d}" for i in range(len(TRAITS), count))
+    return _named(seed, org, "trait", names)
 
 
 def secret_references(seed: int, org: str) -> list[Item]:

@@ -253,6 +253,7 @@ def config_args(config: SimulatorConfig) -> list[str]:
         f"--seed={config.seed}",
         f"--service-fraction={config.service_fraction}",
         f"--endpoints={config.endpoints}",
+        f"--traits={config.traits}",
         f"--token-ttl={config.token_ttl}",
         f"--latency-ms={config.latency_ms}",
     ]

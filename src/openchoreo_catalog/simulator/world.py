@@ -79,8 +79,14 @@ class World:
         seq = ComponentSeq(self.seed, org, project, count, self.config.service_fraction)
         return Collection(seq, self._overlays.get(("components", org, project)))
 
+    def org_items(self, kind: str, org: str) -> list[Item]:
+        """An organization's list of ``kind`` (``config.traits`` sets how many traits)."""
+        if kind == "traits":
+            return platform.traits(self.seed, org, self.config.traits)
+        return ORG_KINDS[kind](self.seed, org)
+
     def org_collection(self, kind: str, org: str) -> Collection:
-        return Collection(StaticSeq(ORG_KINDS[kind](self.seed, org)))
+        return Collection(StaticSeq(self.org_items(kind, org)))
 
     def component_collection(self, kind: str, component: Item) -> Collection:
         return Collection(StaticSeq(COMPONENT_KINDS[kind](self.seed, component)))
@@ -250,7 +256,7 @@ class World:
                 continue
             entry: Item = {"org": self.org(org)}
             for kind in ORG_KINDS:
-                entry[_camel(kind)] = ORG_KINDS[kind](self.seed, org)
+                entry[_camel(kind)] = self.org_items(kind, org)
             entry["projects"] = [
                 {
                     "project": self.project(org, project),
