@@ -12,11 +12,10 @@ The catalog API and the health routes are the app factory's own (``api/app.py``)
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 
 from openchoreo_catalog.api.bff import bff_router
 from openchoreo_catalog.api.events import events_router
@@ -33,19 +32,7 @@ RouterFactory = Callable[["Service"], APIRouter]
 
 def management(service: Service) -> APIRouter:
     """``/api/catalog/incremental/…``: the engine's management API."""
-    factory: Any = management_router
-    if "write_guard" not in inspect.signature(factory).parameters:
-        router: APIRouter = factory(service.engine)
-        return router
-    # the engine's first API took a guard of its own and no prefix; the app's auth policy
-    # already guards every mutation, so the guard has nothing left to check
-
-    async def already_guarded(_request: Request) -> None:
-        return None
-
-    mounted = APIRouter(prefix="/api/catalog")
-    mounted.include_router(factory(service.engine, write_guard=already_guarded))
-    return mounted
+    return management_router(service.engine)
 
 
 def events(service: Service) -> APIRouter:
