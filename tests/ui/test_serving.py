@@ -66,7 +66,7 @@ async def test_nothing_outside_the_static_files_is_served(
 
 
 async def test_the_shell_is_open_when_reads_are_protected(sqlite_database: Database) -> None:
-    settings = fixtures.test_settings(protectReads=True)
+    settings = fixtures.app_settings(protectReads=True)
     async with client_for(sqlite_database, settings=settings, routers=[ui_router()]) as client:
         assert (await client.get("/")).status_code == 200
         assert (await client.get("/ui/app.css")).status_code == 200
