@@ -4,13 +4,13 @@ Self-contained: starts ``openchoreo-catalog simulate`` and ``openchoreo-catalog 
 temporary SQLite database, a free port, a random static token) in child processes, then:
 
 1. **clean** — the simulator's data plus hostile but usable names added through its admin
-   API (a 300-character component, a non-ASCII component, a 300-character non-ASCII
-   project with its own components): the first cycle must give the exact catalog.
+   API (a 300-character component, a non-ASCII component, a 300-character non-ASCII project
+   and organization with their own children): the first cycle must give the exact catalog.
 2. **faults** — ``malformed_json`` (projects), ``wrong_type`` (components), ``huge`` 10 MB
-   (organizations), ``hostile_names`` ``long`` (dataplanes) and ``non_ascii``
-   (environments): the cycle must finish, be marked degraded in the management API
-   (``GET /api/catalog/incremental/providers/{p}``: ``degraded``, ``degradedReason``), log a
-   ``skipped …`` warning for the bad item, and remove nothing.
+   (every organization list, two component pages), ``hostile_names`` ``long`` (dataplanes)
+   and ``non_ascii`` (environments): the cycle must finish, be marked degraded in the
+   management API (``GET /api/catalog/incremental/providers/{p}``: ``degraded``,
+   ``degradedReason``), log a ``skipped …`` warning for the bad item, and remove nothing.
 3. **lifted** — faults cleared: the next cycle is clean (not degraded) and gives the exact
    catalog again; the entities the renamed items produced are swept, nothing else.
 4. **unnamable** — a component whose name has no ASCII letter or digit (no valid Backstage
@@ -68,11 +68,13 @@ SIM_CONFIG = SimulatorConfig(orgs=2, projects=2, components=5, endpoints=2, seed
 LONG_COMPONENT = ("hostile-" + "very-long-component-name-" * 12)[:300]
 NON_ASCII_COMPONENT = "zahlungs-dienst-ünïcødé-名前"
 HOSTILE_PROJECT = ("projekt-ü-" + "lang" * 80)[:300]
+HOSTILE_ORG = ("organisation-ü-名前-" + "long" * 80)[:300]
 UNNAMABLE_COMPONENT = "名前-ü"
 FAULTS: list[dict[str, Any]] = [
     {"kind": "malformed_json", "match": r"/projects$", "times": 1},
     {"kind": "wrong_type", "match": r"/components$", "times": 1},
-    {"kind": "huge", "mb": 10, "match": r"/orgs$", "times": 1},
+    {"kind": "huge", "mb": 10, "match": r"/orgs$"},
+    {"kind": "huge", "mb": 10, "match": r"/components$", "times": 2},
     {"kind": "hostile_names", "style": "long", "match": r"/dataplanes$"},
     {"kind": "hostile_names", "style": "non_ascii", "match": r"/environments$"},
 ]
@@ -83,6 +85,7 @@ POLLED = (
     "/api/catalog/entities/by-query?fullTextFilterTerm=%C3%BC",
     MANAGEMENT,
 )
+SKIP_LOGGER = "openchoreo_catalog.providers.openchoreo.emit: skipped "
 CYCLE_TIMEOUT = 60.0
 SCHEMATHESIS_EXAMPLES = 25
 T = TypeVar("T")
@@ -289,7 +292,8 @@ def exact(service: Service, sim: SimulatorProcess, phase: str) -> int:
 
 
 def skipped_warnings(service: Service) -> list[str]:
-    return [line for line in service.log_lines() if "skipped " in line]
+    """The provider's one warning per skipped item (later echoes of it are not counted)."""
+    return [line for line in service.log_lines() if SKIP_LOGGER in line]
 
 
 def add_hostile_data(sim: SimulatorProcess) -> None:
@@ -300,6 +304,9 @@ def add_hostile_data(sim: SimulatorProcess) -> None:
     sim.admin.add_component(org, project["name"], NON_ASCII_COMPONENT, allowInvalidName=True)
     sim.admin.add_project(org, HOSTILE_PROJECT, allowInvalidName=True)
     sim.admin.add_component(org, HOSTILE_PROJECT, "inside-hostile-project")
+    sim.admin.add_org(HOSTILE_ORG, allowInvalidName=True)
+    sim.admin.add_project(HOSTILE_ORG, "p-" + "ö" * 100, allowInvalidName=True)
+    sim.admin.add_component(HOSTILE_ORG, "p-" + "ö" * 100, "c-" + "x" * 280, allowInvalidName=True)
 
 
 def phase_clean(service: Service, sim: SimulatorProcess, figures: dict[str, Any]) -> None:
@@ -316,13 +323,15 @@ def phase_faults(service: Service, sim: SimulatorProcess, figures: dict[str, Any
     cycle = next_cycle(service)
     check(cycle["degraded"], "faults: the cycle is not marked degraded")
     check("skipped" in (cycle["degradedReason"] or ""), f"faults: reason {cycle['degradedReason']}")
-    check(len(skipped_warnings(service)) > warned, "faults: no 'skipped' warning in the log")
+    skips = skipped_warnings(service)[warned:]
+    wrong = next(f["applied"] for f in sim.admin.faults() if f["kind"] == "wrong_type")
+    check(len(skips) == wrong, f"faults: {len(skips)} items skipped, {wrong} made wrong: {skips}")
     check(cycle["entitiesRemoved"] == 0, f"faults: {cycle['entitiesRemoved']} entities removed")
     lost = before - set(catalog(service))
     check(not lost, f"faults: a degraded cycle lost {sorted(lost)[:5]}")
-    applied = {f"{f['kind']}{f.get('style', '')}": f["applied"] for f in sim.admin.faults()}
+    applied = {f"{f['id']}:{f['kind']}": f["applied"] for f in sim.admin.faults()}
     check(all(applied.values()), f"faults: some rules never fired: {applied}")
-    figures["faulted"] = {"skipped": len(skipped_warnings(service)) - warned, "fired": applied}
+    figures["faulted"] = {"skipped": len(skips), "fired": applied}
 
 
 def phase_lifted(service: Service, sim: SimulatorProcess, figures: dict[str, Any]) -> None:
@@ -342,7 +351,8 @@ def phase_unnamable(service: Service, sim: SimulatorProcess, figures: dict[str, 
     cycle = next_cycle(service)
     check(cycle["degraded"], "unnamable: the cycle is not marked degraded")
     new = skipped_warnings(service)[warned:]
-    check(any(UNNAMABLE_COMPONENT in line for line in new), "unnamable: no warning naming it")
+    check(len(new) == 1, f"unnamable: {len(new)} items skipped: {new}")
+    check(repr(UNNAMABLE_COMPONENT) in new[0], f"unnamable: the warning does not name it: {new}")
     exact(service, sim, "unnamable")
     figures["unnamable"] = "skipped"
 
