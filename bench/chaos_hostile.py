@@ -10,7 +10,8 @@ temporary SQLite database, a free port, a random static token) in child processe
    (every organization list, two component pages), ``hostile_names`` ``long`` (dataplanes)
    and ``non_ascii`` (environments): the cycle must finish, be marked degraded in the
    management API (``GET /api/catalog/incremental/providers/{p}``: ``degraded``,
-   ``degradedReason``), log a ``skipped …`` warning for the bad item, and remove nothing.
+   ``degradedReason``), log one ``skipped …`` warning per bad item, count it in ``/metrics``
+   (``openchoreo_provider_items_skipped_total``), and remove nothing.
 3. **lifted** — faults cleared: the next cycle is clean (not degraded) and gives the exact
    catalog again; the entities the renamed items produced are swept, nothing else.
 4. **unnamable** — a component whose name has no ASCII letter or digit (no valid Backstage
@@ -85,6 +86,7 @@ POLLED = (
     "/api/catalog/entities/by-query?fullTextFilterTerm=%C3%BC",
     MANAGEMENT,
 )
+SKIPPED_METRIC = "openchoreo_provider_items_skipped_total"
 SKIP_LOGGER = "openchoreo_catalog.providers.openchoreo.emit: skipped "
 CYCLE_TIMEOUT = 60.0
 SCHEMATHESIS_EXAMPLES = 25
@@ -296,6 +298,13 @@ def skipped_warnings(service: Service) -> list[str]:
     return [line for line in service.log_lines() if SKIP_LOGGER in line]
 
 
+def skipped_metric(service: Service) -> float:
+    """``openchoreo_provider_items_skipped_total`` from ``/metrics``."""
+    text = service.http.get("/metrics").text
+    lines = [line for line in text.splitlines() if line.startswith(SKIPPED_METRIC)]
+    return float(lines[0].split()[-1]) if lines else 0.0
+
+
 def add_hostile_data(sim: SimulatorProcess) -> None:
     """Usable but hostile names, in the ground truth itself (so the oracle expects them)."""
     org = sim.admin.dataset(components=False)["orgs"][0]["org"]["name"]
@@ -329,6 +338,8 @@ def phase_faults(service: Service, sim: SimulatorProcess, figures: dict[str, Any
     check(cycle["entitiesRemoved"] == 0, f"faults: {cycle['entitiesRemoved']} entities removed")
     lost = before - set(catalog(service))
     check(not lost, f"faults: a degraded cycle lost {sorted(lost)[:5]}")
+    counted = skipped_metric(service)
+    check(counted >= len(skips), f"faults: /metrics counts {counted} skipped items")
     applied = {f"{f['id']}:{f['kind']}": f["applied"] for f in sim.admin.faults()}
     check(all(applied.values()), f"faults: some rules never fired: {applied}")
     figures["faulted"] = {"skipped": len(skips), "fired": applied}
