@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from openchoreo_catalog.catalog import CatalogStore, Delta
+from openchoreo_catalog.catalog.validation import nul_path
 from openchoreo_catalog.db import Database
 from openchoreo_catalog.simulator import InProcessSimulator
 from tests.fixtures.app import AUTH
@@ -175,3 +176,11 @@ async def test_many_sort_fields_are_refused_and_twenty_work(
     assert len(answered.json()) == 3
     fields = [("orderField", f"metadata.n{i},asc") for i in range(21)]
     assert (await api.get(f"{BASE}/entities/by-query", params=fields)).status_code == 400
+
+
+def test_the_path_of_a_nul_names_it_without_a_raw_nul() -> None:
+    assert nul_path({"metadata": {"annotations": {"a\x00b": "v"}}}) == (
+        "metadata.annotations.a\\u0000b"
+    )
+    assert nul_path({"spec": {"list": ["ok", "no\x00"]}}) == "spec.list.1"
+    assert nul_path({"spec": {"text": "a\\u0000 is only text"}}) is None

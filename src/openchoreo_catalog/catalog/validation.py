@@ -249,8 +249,8 @@ def nul_path(value: object, path: str = "") -> str | None:
     if isinstance(value, Mapping):
         for key, item in value.items():
             where = f"{path}.{key}" if path else str(key)
-            if "\x00" in str(key):
-                return where
+            if "\x00" in where:  # the path is shown and logged: never with a raw NUL
+                return where.replace("\x00", "\\u0000")
             found = nul_path(item, where)
             if found is not None:
                 return found
