@@ -12,6 +12,10 @@ temporary SQLite database, a free port, a random static token) in child processe
    management API (``GET /api/catalog/incremental/providers/{p}``: ``degraded``,
    ``degradedReason``), log one ``skipped …`` warning per bad item, count it in ``/metrics``
    (``openchoreo_provider_items_skipped_total``), and remove nothing.
+   ``hostile_names`` goes on leaf listings only: the simulator renames a listing's items but
+   not the objects behind them, so a renamed organization's projects answer 404 — which the
+   provider rightly reads as "deleted since it was listed". Hostile names of parents are
+   covered by step 1, where they are real.
 3. **lifted** — faults cleared: the next cycle is clean (not degraded) and gives the exact
    catalog again; the entities the renamed items produced are swept, nothing else.
 4. **unnamable** — a component whose name has no ASCII letter or digit (no valid Backstage
