@@ -11,7 +11,8 @@ temporary SQLite database, a free port, a random static token) in child processe
    and ``non_ascii`` (environments): the cycle must finish, be marked degraded in the
    management API (``GET /api/catalog/incremental/providers/{p}``: ``degraded``,
    ``degradedReason``), log one ``skipped …`` warning per bad item, count it in ``/metrics``
-   (``openchoreo_provider_items_skipped_total``), and remove nothing.
+   (``openchoreo_provider_items_skipped_total``), and remove nothing. A malformed response is
+   no item: its burst fails with a logged warning and is retried after the backoff.
    ``hostile_names`` goes on leaf listings only: the simulator renames a listing's items but
    not the objects behind them, so a renamed organization's projects answer 404 — which the
    provider rightly reads as "deleted since it was listed". Hostile names of parents are
@@ -339,8 +340,11 @@ def phase_faults(service: Service, sim: SimulatorProcess, figures: dict[str, Any
     warned = len(skipped_warnings(service))
     for rule in FAULTS:
         sim.admin.add_fault(**rule)
+    logged = len(service.log_lines())
     cycle = next_cycle(service)
     check(cycle["degraded"], "faults: the cycle is not marked degraded")
+    malformed = [line for line in service.log_lines()[logged:] if "not valid JSON" in line]
+    check(bool(malformed), "faults: the malformed response left no warning in the log")
     check("skipped" in (cycle["degradedReason"] or ""), f"faults: reason {cycle['degradedReason']}")
     skips = skipped_warnings(service)[warned:]
     wrong = next(f["applied"] for f in sim.admin.faults() if f["kind"] == "wrong_type")
