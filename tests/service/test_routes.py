@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from openchoreo_catalog.db import Database
+from openchoreo_catalog.providers.openchoreo.metrics import count_skipped
 from openchoreo_catalog.simulator import InProcessSimulator
 from tests.service.harness import AUTH, PROVIDER
 from tests.service.inprocess import in_process, running
@@ -219,3 +220,20 @@ async def test_full_sync_mode_takes_events_and_immediate_writes(
         assert (
             await client.get(f"/api/catalog/entities/by-name/component/{org}/comp-0700-evented")
         ).status_code == 200
+
+
+async def test_metrics_count_the_items_the_provider_skipped(
+    sqlite_database: Database, simulator: InProcessSimulator
+) -> None:
+    """Bad upstream data shows in /metrics, not only in the log (the counters were no-ops)."""
+    service = in_process(sqlite_database, simulator.base_url)
+    async with running(service) as client:
+        before = _metric((await client.get("/metrics")).text, "openchoreo_provider_items_skipped")
+        count_skipped("component")
+        after = _metric((await client.get("/metrics")).text, "openchoreo_provider_items_skipped")
+    assert after == before + 1
+
+
+def _metric(text: str, name: str) -> float:
+    [line] = [line for line in text.splitlines() if line.startswith(f"{name}_total")]
+    return float(line.split()[-1])

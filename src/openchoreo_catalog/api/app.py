@@ -7,7 +7,8 @@ database it opened.
 
 Add routes with ``create_app(settings, routers=[my_router])`` or ``app.include_router()``:
 the auth policy wraps the whole app, so new routes are covered without further work, and
-errors anywhere come out in Backstage's shape.
+errors anywhere come out in Backstage's shape. The OpenAPI document is at ``/openapi.json``
+(the catalog routes' hand-parsed query parameters are declared in ``api/openapi_docs.py``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from openchoreo_catalog.api import catalog, health
 from openchoreo_catalog.api.auth import AuthMiddleware, AuthPolicy
 from openchoreo_catalog.api.context import AppContext
 from openchoreo_catalog.api.errors import install_error_handlers
+from openchoreo_catalog.api.guard import NulGuard
 from openchoreo_catalog.catalog import CatalogStore
 from openchoreo_catalog.config import Settings
 from openchoreo_catalog.db import Database
@@ -63,10 +65,11 @@ def create_app(
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
-        openapi_url=None,
+        openapi_url="/openapi.json",
     )
     install_error_handlers(app)
     for router in (*DEFAULT_ROUTERS, *routers):
         app.include_router(router)
     app.add_middleware(AuthMiddleware, policy=AuthPolicy(settings.backend.auth))
+    app.add_middleware(NulGuard)  # outermost: no route or check ever sees a NUL
     return app

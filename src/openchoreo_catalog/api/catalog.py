@@ -17,7 +17,7 @@ import orjson
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
-from openchoreo_catalog.api import params
+from openchoreo_catalog.api import openapi_docs, params
 from openchoreo_catalog.api.context import store
 from openchoreo_catalog.api.errors import ApiError, InputError, NotFound
 from openchoreo_catalog.api.responses import (
@@ -43,7 +43,7 @@ MAX_BODY = 10 * 1024 * 1024
 Store = Depends(store)
 
 
-@router.get("/entities/by-query")
+@router.get("/entities/by-query", openapi_extra=openapi_docs.BY_QUERY)
 async def entities_by_query(request: Request, catalog: CatalogStore = Store) -> Response:
     fields = parse_fields(params.strings(request, "fields"))
     limit = params.integer(request, "limit")
@@ -88,7 +88,7 @@ async def entities_by_query(request: Request, catalog: CatalogStore = Store) -> 
     return RawJSONResponse(body)
 
 
-@router.get("/entities")
+@router.get("/entities", openapi_extra=openapi_docs.ENTITIES)
 async def entities(request: Request, catalog: CatalogStore = Store) -> Response:
     selection = Selection(parse_filter_params(params.strings(request, "filter")))
     fields = parse_fields(params.strings(request, "fields"))
@@ -135,12 +135,14 @@ async def entity_by_uid(uid: str, catalog: CatalogStore = Store) -> Response:
     return RawJSONResponse(found)
 
 
-@router.post("/entities/by-refs")
+@router.post("/entities/by-refs", openapi_extra=openapi_docs.BY_REFS)
 async def entities_by_refs(request: Request, catalog: CatalogStore = Store) -> Response:
     body = await _json_body(request)
     refs = body.get("entityRefs")
     if not isinstance(refs, list) or not all(isinstance(r, str) for r in refs):
         raise InputError("Invalid request body: entityRefs must be a list of strings")
+    if any("\x00" in ref for ref in refs):  # PostgreSQL cannot even compare such text
+        raise InputError("Invalid request body: entityRefs must not contain NUL characters")
     body_fields = body.get("fields")
     if body_fields is not None and (
         not isinstance(body_fields, list) or not all(isinstance(f, str) for f in body_fields)
@@ -152,7 +154,7 @@ async def entities_by_refs(request: Request, catalog: CatalogStore = Store) -> R
     return RawJSONResponse('{"items":' + items_json(items) + "}")
 
 
-@router.get("/entity-facets")
+@router.get("/entity-facets", openapi_extra=openapi_docs.FACETS)
 async def entity_facets(request: Request, catalog: CatalogStore = Store) -> Response:
     selection = Selection(parse_filter_params(params.strings(request, "filter")))
     facets = await catalog.facets(params.strings(request, "facet"), selection=selection)

@@ -24,6 +24,7 @@ import orjson
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from openchoreo_catalog.api import openapi_docs
 from openchoreo_catalog.api.errors import ApiError, InputError, NotFound
 from openchoreo_catalog.api.responses import RawJSONResponse
 from openchoreo_catalog.catalog import (
@@ -87,7 +88,7 @@ class ImmediateWrites:
 def immediate_router(writes: ImmediateWrites) -> APIRouter:
     router = APIRouter(prefix="/api/catalog/immediate", tags=["immediate writes"])
 
-    @router.post("/entities")
+    @router.post("/entities", openapi_extra=openapi_docs.ENTITY_BODY)
     async def insert(request: Request) -> Response:
         entity = await _entity_body(request)
         ref, created, served = await writes.insert(entity)

@@ -16,7 +16,7 @@ import orjson
 from openchoreo_catalog.catalog.refs import entity_ref, entity_uid
 from openchoreo_catalog.catalog.relations import Relation, derive_relations
 from openchoreo_catalog.catalog.search import SearchRow, search_rows
-from openchoreo_catalog.catalog.validation import InvalidEntity, validate_entity
+from openchoreo_catalog.catalog.validation import InvalidEntity, nul_path, validate_entity
 
 
 @dataclass(slots=True)
@@ -53,4 +53,8 @@ def prepare_entity(entity: object, index: int = 0) -> PreparedEntity:
     metadata["uid"] = uid
     metadata["etag"] = etag
     body = orjson.dumps(cleaned).decode()
+    if "\\u0000" in body:  # cheap test first: orjson writes a NUL as \u0000
+        where = nul_path(cleaned)
+        if where is not None:
+            raise InvalidEntity(where, "must not contain NUL characters (\\u0000)")
     return PreparedEntity(index, ref, uid, etag, body, rows, relations)

@@ -236,3 +236,27 @@ def _expected(value: object, expectation: str) -> str:
     if len(shown) > 100:
         shown = shown[:97] + "..."
     return f'expected {expectation} but found "{shown}"'
+
+
+def nul_path(value: object, path: str = "") -> str | None:
+    """The dotted path of the first key or string holding a NUL, else ``None``.
+
+    PostgreSQL text cannot hold NUL (the write fails with a database error, failing the
+    whole page), and no Backstage field needs one: such an entity is refused alone.
+    """
+    if isinstance(value, str):
+        return (path or "entity") if "\x00" in value else None
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            if "\x00" in where:  # the path is shown and logged: never with a raw NUL
+                return where.replace("\x00", "\\u0000")
+            found = nul_path(item, where)
+            if found is not None:
+                return found
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found = nul_path(item, f"{path}.{index}")
+            if found is not None:
+                return found
+    return None

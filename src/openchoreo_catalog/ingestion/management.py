@@ -70,12 +70,14 @@ def management_router(engine: IngestionEngine, *, prefix: str = "/api/catalog") 
     def known(name: str) -> None:
         engine.engine(name)  # raises UnknownProvider
 
-    @router.api_route("/health", methods=["GET", "HEAD"])
     async def health() -> JSONResponse:
         duplicates = await engine.health()
         if duplicates:
             return ok({"healthy": False, "duplicateIngestions": duplicates})
         return ok({"healthy": True})
+
+    for method in ("GET", "HEAD"):  # one route each: distinct ids in /openapi.json
+        router.add_api_route("/health", health, methods=[method])
 
     @router.post("/cleanup")
     async def cleanup() -> JSONResponse:

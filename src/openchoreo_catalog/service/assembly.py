@@ -20,7 +20,8 @@ What it holds:
 * the event inbox (:class:`EventIngress` → :class:`InboxWriter` → :class:`InboxDrainer`,
   publishing through the engine, or straight to the store in full mode);
 * :class:`ImmediateWrites` under the provider's name;
-* :class:`Telemetry` (``GET /metrics``) with the engine's and the inbox's instruments.
+* :class:`Telemetry` (``GET /metrics``) with the engine's and the inbox's instruments and the
+  provider's counts (items skipped, expired tokens, detail failures).
 """
 
 from __future__ import annotations
@@ -68,12 +69,15 @@ from openchoreo_catalog.providers.openchoreo import (
     OpenChoreoIncrementalEntityProvider,
 )
 from openchoreo_catalog.providers.openchoreo.incremental import settings_client_factory
+from openchoreo_catalog.providers.openchoreo.metrics import observe_counts
 from openchoreo_catalog.providers.openchoreo.translate.common import TranslationContext
 from openchoreo_catalog.service.event_keys import openchoreo_event_key
 from openchoreo_catalog.service.full_sync import FullSyncRunner, StorePublisher
 from openchoreo_catalog.service.lookup import CatalogLookup
 from openchoreo_catalog.service.progress import CountingProvider, Progress
 from openchoreo_catalog.telemetry import Telemetry
+
+PROVIDER_SCOPE = "openchoreo_catalog.providers.openchoreo"
 
 logger = logging.getLogger(__name__)
 
@@ -124,6 +128,7 @@ class Service:
             metrics=EngineMetrics(self.telemetry.meter(ENGINE_SCOPE)),
             replica=self.replica,
         )
+        observe_counts(self.telemetry.meter(PROVIDER_SCOPE))  # items skipped, …
         self.scheduler = Scheduler(self.engine, grace=options.scheduler_grace)
         self.provider_name = settings.provider_name
         self.incremental: OpenChoreoIncrementalEntityProvider | None = None
