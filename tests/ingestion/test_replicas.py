@@ -17,7 +17,7 @@ from openchoreo_catalog.ingestion.tables import bursts, ingestions
 from tests.ingestion import replica_worker
 from tests.ingestion.helpers import catalog_refs
 
-SECONDS = 5.0
+SECONDS = 120.0  # a deadline: each replica stops as soon as the record is long enough
 
 
 @pytest.mark.slow
@@ -65,10 +65,10 @@ async def test_three_replicas_never_overlap_and_never_open_two_cycles(
             .select_from(ingestions)
             .where(ingestions.c.completion_ticket != st.OPEN_TICKET)
         )
-    assert len(rows) >= 10
+    assert len(rows) >= replica_worker.BURSTS_WANTED
     assert all(row.ended_at is not None for row in rows), "a burst was never closed"
     for before, after in itertools.pairwise(rows):
         assert after.started_at >= before.ended_at, f"bursts overlapped: {before} / {after}"
     assert len({row.holder.split("/")[0] for row in rows}) >= 2, "only one replica ever burst"
-    assert int(finished or 0) >= 3, "fewer than several complete cycles"
+    assert int(finished or 0) >= replica_worker.CYCLES_WANTED, "fewer than several complete cycles"
     assert len(await catalog_refs(database)) == len(replica_worker.ENTITIES)
