@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from openchoreo_catalog.simulator import AdminError, InProcessSimulator, SimulatorConfig
+from openchoreo_catalog.simulator.admin_client import AdminClient
 
 
 def test_changes_bump_the_resource_version_and_show_in_counts(
@@ -26,6 +27,12 @@ def test_changes_bump_the_resource_version_and_show_in_counts(
     assert admin.state()["counts"] == start["counts"]
 
 
+def _add_a_name_another_project_holds(admin: AdminClient, org: str) -> str:
+    projects = admin.dataset(org)["orgs"][0]["projects"]
+    taken = projects[0]["components"][0]["name"]
+    return admin.add_component(org, projects[1]["project"]["name"], taken)
+
+
 @pytest.mark.parametrize(
     ("call", "status"),
     [
@@ -35,6 +42,7 @@ def test_changes_bump_the_resource_version_and_show_in_counts(
         (lambda a, org: a.remove_org("missing"), 404),
         (lambda a, org: a.add_project("missing", "p"), 404),
         (lambda a, org: a.remove_component(org, "missing", "c"), 404),
+        (lambda a, org: _add_a_name_another_project_holds(a, org), 409),
         (lambda a, org: a.set_endpoints(org, "missing", "c", {}), 404),
         (lambda a, org: a.add_fault("no-such-kind"), 400),
         (lambda a, org: a.add_fault("error", rate=2), 400),

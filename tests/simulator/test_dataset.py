@@ -37,6 +37,18 @@ def test_names_are_valid_kubernetes_names_in_order() -> None:
         assert all(is_k8s_name(name) for name in names), names
 
 
+def test_component_names_are_unique_across_an_organizations_projects() -> None:
+    """Components live in the organization's namespace: two projects never share a name
+    (the generator once reused them, so half a catalog overwrote itself)."""
+    world = World(SimulatorConfig(orgs=2, projects=50, components=100, seed=3))
+    world.add_project(world.dataset(components=False)["orgs"][0]["org"]["name"], {
+        "name": "proj-0007-not-generated", "components": 100})  # fmt: skip
+    for org in world.dataset()["orgs"]:
+        names = [c["name"] for p in org["projects"] for c in p["components"]]
+        assert len(names) == 51 * 100 or len(names) == 50 * 100
+        assert len(set(names)) == len(names)
+
+
 def test_components_come_in_every_type_with_the_configured_share_of_services() -> None:
     items = components(World(MEDIUM).dataset())
     types = Counter(c["type"] for c in items)

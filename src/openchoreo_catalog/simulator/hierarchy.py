@@ -9,6 +9,7 @@ the build workflow), from the component's own fields.
 from __future__ import annotations
 
 import json
+import re
 from hashlib import blake2b
 from typing import Any
 
@@ -40,6 +41,7 @@ OTHER_TYPES = (
     (100, "ScheduledTask"),
 )
 _PHI = 0.6180339887498949
+_GENERATED_PROJECT = re.compile(r"^proj-(\d+)-")
 
 
 def _pick(table: tuple[tuple[int, str], ...], roll: int) -> str:
@@ -147,12 +149,14 @@ class ComponentSeq(IndexedSeq):
         self.service_fraction = service_fraction
         self._offset = h64(seed, "offset", org, project) % 1000
         self._key = f"{seed}\x1fcomponent\x1f{org}\x1f{project}\x1f"
+        self._tag = project_tag(seed, org, project)
 
     def _raw(self, k: int) -> bytes:
         return blake2b(f"{self._key}{k}".encode(), digest_size=16).digest()
 
     def _name(self, k: int, raw: bytes) -> str:
-        return f"comp-{k:0{self._width}d}-{COMPONENT_WORDS[raw[15] % len(COMPONENT_WORDS)]}"
+        word = COMPONENT_WORDS[raw[15] % len(COMPONENT_WORDS)]
+        return f"comp-{k:0{self._width}d}-{word}-{self._tag}"
 
     def name(self, k: int) -> str:
         return self._name(k, self._raw(k))
@@ -183,6 +187,22 @@ class ComponentSeq(IndexedSeq):
             "status": "Created",
             "autoDeploy": bool((h >> 50) & 1),
         }
+
+
+def project_tag(seed: int, org: str, project: str) -> str:
+    """What makes a generated component's name unique within its organization.
+
+    OpenChoreo keeps components as Kubernetes objects in the organization's namespace, so
+    two projects of one organization never hold components of the same name; the generated
+    names must not either (they once did, and half the catalog overwrote itself). A
+    generated project (``proj-0007-billing``) lends its index (``p0007``), which no other
+    project shares; any other project a keyed hash (``x`` + 8 hex digits), and the admin API
+    refuses a component whose name another project of the organization holds.
+    """
+    match = _GENERATED_PROJECT.match(project)
+    if match and ProjectSeq(seed, org, 0).name(int(match.group(1))) == project:
+        return f"p{match.group(1)}"
+    return f"x{h64(seed, 'project-tag', org, project) & 0xFFFFFFFF:08x}"
 
 
 def is_service_type(component_type: str) -> bool:

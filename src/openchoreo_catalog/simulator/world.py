@@ -204,6 +204,13 @@ class World:
         components = self.components(org, project)
         if components.get(name, self.rv) is not None:
             raise SimError(409, "COMPONENT_EXISTS", f"component {name} already exists")
+        holder = self._project_holding(org, name)
+        if holder is not None:
+            raise SimError(
+                409,
+                "COMPONENT_EXISTS",
+                f"component {name} already exists in project {holder} of organization {org}",
+            )
         item: Item = {
             "uid": uid_from(digest(self.seed, "added-component", org, project, name, self.rv)),
             "name": name,
@@ -218,6 +225,17 @@ class World:
         }
         item = _with_detail(self.seed, self.config.endpoints, {**item, **_fields(spec)}, spec)
         return self._change(("components", org, project), components, name, item)
+
+    def _project_holding(self, org: str, component: str) -> str | None:
+        """The project of ``org`` that has a component named ``component``, if any.
+
+        Components live in the organization's Kubernetes namespace, so a name is unique
+        across all of an organization's projects, as the real server enforces.
+        """
+        for project in self.projects(org).names(self.rv):
+            if self.components(org, project).get(component, self.rv) is not None:
+                return project
+        return None
 
     def update_component(self, org: str, project: str, component: str, spec: dict[str, Any]) -> int:
         current = self.component(org, project, component)
