@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import delete, func, select
 
 from openchoreo_catalog.db import Database, execute_in, insert_ignore, select_in, upsert
-from openchoreo_catalog.db.bulk import BulkInsert
+from openchoreo_catalog.db.bulk import BulkInsert, delete_by_keys
 from openchoreo_catalog.db.limits import chunk_size, chunked, max_binds
 from openchoreo_catalog.db.tables.catalog import entities
 
@@ -73,3 +73,29 @@ def test_limits_per_dialect() -> None:
     assert max_binds("mysql") == 65_535
     assert chunk_size(999, 5) == 196
     assert [len(c) for c in chunked(list(range(10)), 4)] == [4, 4, 2]
+
+
+async def test_bulk_upsert_flat_rows_and_deletes_by_key(database: Database) -> None:
+    """The multi-row forms (one SQLite step per few hundred rows): an upsert overwrites only
+    the named columns, flat rows insert like tuples, and deleting by full key removes
+    exactly those rows — across statement boundaries (more than 100 keys)."""
+    columns = ("uid", "ref", "provider", "hash", "body")
+    up = BulkInsert(entities, columns, update_on_conflict=(("ref",), ("hash",)))
+    flat: list[object] = []
+    for i in range(700):
+        flat += [f"u{i}", f"location:default/l{i}", "p", "first", "{}"]
+    async with database.transaction() as conn:
+        await BulkInsert(entities, columns).run_flat(conn, flat, bind_limit=database.bind_limit)
+        rows = [(f"x{i}", f"location:default/l{i}", "p", "second", "{}") for i in range(350, 800)]
+        await up.run(conn, rows, bind_limit=database.bind_limit)
+    hashes = await _hashes(database)
+    assert len(hashes) == 800
+    assert hashes["u0"] == "first" and hashes["u349"] == "first"
+    assert hashes["u350"] == "second"  # overwritten: the uid of the conflicting row stays
+    assert hashes["x799"] == "second" and "x350" not in hashes
+    gone = [(f"u{i}", f"location:default/l{i}") for i in range(0, 700, 3)]
+    async with database.transaction() as conn:
+        await delete_by_keys(conn, entities, ("uid", "ref"), gone)
+    left = await _hashes(database)
+    assert len(left) == 800 - len(gone)
+    assert "u0" not in left and "u1" in left and "u699" not in left and "u698" in left

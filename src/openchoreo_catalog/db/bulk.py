@@ -1,10 +1,19 @@
-"""Inserting many rows given as tuples, the fastest way each driver allows.
+"""Inserting, upserting and deleting many rows given as tuples, the fastest way each driver
+allows.
 
 SQLAlchemy's executemany turns every row dict into parameters in Python, which costs more
 than the insert itself at a catalog page's ~10,000 search rows. Here rows are plain tuples:
 SQLite and PostgreSQL get multi-row ``VALUES`` statements sized to the bind-parameter limit
 (one parse per few hundred rows), MySQL an executemany that aiomysql already rewrites into
 multi-row statements.
+
+On SQLite an executemany is worse than slow: Python's ``sqlite3`` releases the GIL around
+every ``sqlite3_step``, i.e. once per row, and aiosqlite runs it in its own thread. While the
+event loop's thread is busy (preparing the next page, parsing HTTP responses) every row then
+waits for the GIL — up to the interpreter's switch interval (5 ms) each: a "convoy" that
+made a page's few hundred bookkeeping rows and deletes cost more than its ten thousand
+inserts. So SQLite gets one step per few hundred rows here for upserts and deletes too
+(:func:`delete_by_keys`).
 """
 
 from __future__ import annotations
@@ -31,10 +40,20 @@ class BulkInsert:
         columns: Sequence[str],
         *,
         ignore_conflicts_on: Sequence[str] | None = None,
+        update_on_conflict: tuple[Sequence[str], Sequence[str]] | None = None,
     ) -> None:
+        """``ignore_conflicts_on``: key columns whose conflicts skip the row;
+        ``update_on_conflict``: ``(key columns, columns to overwrite)`` — an upsert."""
+        if ignore_conflicts_on and update_on_conflict:
+            raise ValueError("either skip or update conflicting rows, not both")
         self.table = table.name
         self.columns = tuple(columns)
         self.ignore_conflicts_on = tuple(ignore_conflicts_on) if ignore_conflicts_on else None
+        self.update_on_conflict = (
+            (tuple(update_on_conflict[0]), tuple(update_on_conflict[1]))
+            if update_on_conflict
+            else None
+        )
 
     async def run(
         self, conn: AsyncConnection, rows: Sequence[tuple[Any, ...]], *, bind_limit: int
@@ -52,8 +71,33 @@ class BulkInsert:
             flat = tuple(chain.from_iterable(part))
             await conn.exec_driver_sql(self._sql(dialect, len(part)), flat)
 
+    async def run_flat(self, conn: AsyncConnection, flat: list[Any], *, bind_limit: int) -> None:
+        """:meth:`run` for rows given concatenated: ``flat`` holds row after row, each
+        ``len(columns)`` values (statements are then slices, with no per-row Python work)."""
+        if not flat:
+            return
+        width = len(self.columns)
+        if len(flat) % width:
+            raise ValueError(f"{len(flat)} values are not rows of {width}")
+        dialect: Dialect = conn.dialect.name  # type: ignore[assignment]
+        if dialect == "mysql":
+            rows = [tuple(flat[i : i + width]) for i in range(0, len(flat), width)]
+            await conn.exec_driver_sql(self._sql(dialect, 1), rows)
+            return
+        step = min(MAX_ROWS_PER_STATEMENT, chunk_size(bind_limit, width)) * width
+        for start in range(0, len(flat), step):
+            part = tuple(flat[start : start + step])
+            await conn.exec_driver_sql(self._sql(dialect, len(part) // width), part)
+
     def _sql(self, dialect: Dialect, count: int) -> str:
-        return _statement(self.table, self.columns, self.ignore_conflicts_on, dialect, count)
+        return _statement(
+            self.table,
+            self.columns,
+            self.ignore_conflicts_on,
+            self.update_on_conflict,
+            dialect,
+            count,
+        )
 
 
 @lru_cache(maxsize=256)
@@ -61,6 +105,7 @@ def _statement(
     table: str,
     columns: tuple[str, ...],
     ignore_on: tuple[str, ...] | None,
+    update_on: tuple[tuple[str, ...], tuple[str, ...]] | None,
     dialect: Dialect,
     count: int,
 ) -> str:
@@ -81,6 +126,14 @@ def _statement(
             sql += f" ON DUPLICATE KEY UPDATE {ignore_on[0]}={ignore_on[0]}"
         else:
             sql += f" ON CONFLICT ({','.join(ignore_on)}) DO NOTHING"
+    elif update_on:
+        keys, overwrite = update_on
+        if dialect == "mysql":
+            sets = ",".join(f"{c}=VALUES({c})" for c in overwrite)
+            sql += f" ON DUPLICATE KEY UPDATE {sets}"
+        else:
+            sets = ",".join(f"{c}=excluded.{c}" for c in overwrite)
+            sql += f" ON CONFLICT ({','.join(keys)}) DO UPDATE SET {sets}"
     return sql
 
 
@@ -97,6 +150,40 @@ def delete_by_key_sql(table: Table, columns: Sequence[str], dialect: Dialect) ->
         f"{c} = {m}" for c, m in zip(columns, markers(dialect, len(columns)), strict=True)
     )
     return f"DELETE FROM {table.name} WHERE {where}"  # noqa: S608 - our own names only
+
+
+DELETE_KEYS_PER_STATEMENT = 100
+"""Keys per SQLite ``DELETE … WHERE (…) OR (…)``: each term is one primary-key search (the
+planner's multi-index OR); SQLite's expression depth limit (1,000) caps the chain."""
+
+
+async def delete_by_keys(
+    conn: AsyncConnection, table: Table, columns: Sequence[str], keys: Sequence[tuple[Any, ...]]
+) -> None:
+    """Delete the rows whose ``columns`` equal one of ``keys`` (a full primary key each).
+
+    SQLite: ``WHERE (c1 = ? AND c2 = ? …) OR (…)`` for up to
+    :data:`DELETE_KEYS_PER_STATEMENT` keys per statement — a row-value ``IN (VALUES …)``
+    would scan the table, the ``OR`` chain searches the primary key once per key. Elsewhere
+    an executemany of the one-key ``DELETE`` (asyncpg pipelines it; aiomysql sends each).
+    """
+    if not keys:
+        return
+    dialect: Dialect = conn.dialect.name  # type: ignore[assignment]
+    if dialect != "sqlite":
+        await execute_many_raw(conn, delete_by_key_sql(table, columns, dialect), keys)
+        return
+    step = DELETE_KEYS_PER_STATEMENT
+    for start in range(0, len(keys), step):
+        part = keys[start : start + step]
+        sql = _delete_or_sql(table.name, tuple(columns), len(part))
+        await conn.exec_driver_sql(sql, tuple(chain.from_iterable(part)))
+
+
+@lru_cache(maxsize=128)
+def _delete_or_sql(table: str, columns: tuple[str, ...], count: int) -> str:
+    term = "(" + " AND ".join(f"{c}=?" for c in columns) + ")"
+    return f"DELETE FROM {table} WHERE " + " OR ".join([term] * count)  # noqa: S608
 
 
 async def execute_many_raw(
