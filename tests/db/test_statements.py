@@ -90,12 +90,17 @@ async def test_bulk_upsert_flat_rows_and_deletes_by_key(database: Database) -> N
         await up.run(conn, rows, bind_limit=database.bind_limit)
     hashes = await _hashes(database)
     assert len(hashes) == 800
-    assert hashes["u0"] == "first" and hashes["u349"] == "first"
+    assert hashes["u0"] == "first"
+    assert hashes["u349"] == "first"
     assert hashes["u350"] == "second"  # overwritten: the uid of the conflicting row stays
-    assert hashes["x799"] == "second" and "x350" not in hashes
+    assert hashes["x799"] == "second"
+    assert "x350" not in hashes
     gone = [(f"u{i}", f"location:default/l{i}") for i in range(0, 700, 3)]
     async with database.transaction() as conn:
         await delete_by_keys(conn, entities, ("uid", "ref"), gone)
     left = await _hashes(database)
     assert len(left) == 800 - len(gone)
-    assert "u0" not in left and "u1" in left and "u699" not in left and "u698" in left
+    assert "u0" not in left
+    assert "u1" in left
+    assert "u699" not in left
+    assert "u698" in left
