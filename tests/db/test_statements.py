@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import delete, func, select
 
 from openchoreo_catalog.db import Database, execute_in, insert_ignore, select_in, upsert
-from openchoreo_catalog.db.bulk import BulkInsert, delete_by_keys
+from openchoreo_catalog.db.bulk import BulkInsert
 from openchoreo_catalog.db.limits import chunk_size, chunked, max_binds
 from openchoreo_catalog.db.tables.catalog import entities
 
@@ -75,10 +75,9 @@ def test_limits_per_dialect() -> None:
     assert [len(c) for c in chunked(list(range(10)), 4)] == [4, 4, 2]
 
 
-async def test_bulk_upsert_flat_rows_and_deletes_by_key(database: Database) -> None:
-    """The multi-row forms (one SQLite step per few hundred rows): an upsert overwrites only
-    the named columns, flat rows insert like tuples, and deleting by full key removes
-    exactly those rows — across statement boundaries (more than 100 keys)."""
+async def test_bulk_upsert_and_flat_rows(database: Database) -> None:
+    """The multi-row forms: an upsert overwrites only the named columns, and flat rows insert
+    like tuples."""
     columns = ("uid", "ref", "provider", "hash", "body")
     up = BulkInsert(entities, columns, update_on_conflict=(("ref",), ("hash",)))
     flat: list[object] = []
@@ -95,12 +94,3 @@ async def test_bulk_upsert_flat_rows_and_deletes_by_key(database: Database) -> N
     assert hashes["u350"] == "second"  # overwritten: the uid of the conflicting row stays
     assert hashes["x799"] == "second"
     assert "x350" not in hashes
-    gone = [(f"u{i}", f"location:default/l{i}") for i in range(0, 700, 3)]
-    async with database.transaction() as conn:
-        await delete_by_keys(conn, entities, ("uid", "ref"), gone)
-    left = await _hashes(database)
-    assert len(left) == 800 - len(gone)
-    assert "u0" not in left
-    assert "u1" in left
-    assert "u699" not in left
-    assert "u698" in left

@@ -25,6 +25,7 @@ _UPSERT_SEEN = BulkInsert(
     bookkeeping,
     ("provider_name", "entity_ref", "last_seen_ingestion"),
     update_on_conflict=(("provider_name", "entity_ref"), ("last_seen_ingestion",)),
+    rows_per_statement=1_024,  # a page's refs (up to 1,024) in one statement
 )
 
 
