@@ -77,6 +77,39 @@ async def test_a_changed_entity_is_rewritten_with_its_index(database: Database) 
     assert stored["component:default/a"]["body"]["spec"]["type"] == "website"
 
 
+async def test_an_update_leaves_the_index_a_fresh_write_would(database: Database) -> None:
+    """Only the search rows that differ are rewritten on an update: the result must be the
+    exact index of the new version — a removed field gone, a value changed, one whose
+    spelling alone changed (its original kept for facets), the rest untouched."""
+    from sqlalchemy import select
+
+    from openchoreo_catalog.catalog.search import search_rows
+    from openchoreo_catalog.catalog.validation import validate_entity
+    from openchoreo_catalog.db.tables.catalog import search
+
+    def version(title: str, tags: list[str], **spec: Any) -> dict[str, Any]:
+        raw = component("a", type="service", **spec)
+        raw["metadata"].update(title=title, tags=tags)
+        return raw
+
+    store = CatalogStore(database)
+    await store.apply_mutation("p", Delta(added=[version("Shop", ["a", "b"], system="x")]))
+    newer = version("SHOP", ["b", "c"], lifecycle="beta")
+    result = await store.apply_mutation("p", Delta(added=[newer]))
+    assert result.written == 1
+    entity_id = (await stored_entities(database))["component:default/a"]["id"]
+    async with database.read() as conn:
+        rows = (
+            await conn.execute(
+                select(search.c.key_hash, search.c.value, search.c.original_value).where(
+                    search.c.entity_id == entity_id
+                )
+            )
+        ).all()
+    assert sorted(map(tuple, rows)) == sorted(search_rows(validate_entity(newer)))
+    assert (await search_values(database, "metadata.title"))[entity_id] == {"shop"}
+
+
 async def test_key_order_does_not_count_as_a_change(database: Database) -> None:
     store = CatalogStore(database)
     original = component("a", system="s")

@@ -73,3 +73,24 @@ def test_limits_per_dialect() -> None:
     assert max_binds("mysql") == 65_535
     assert chunk_size(999, 5) == 196
     assert [len(c) for c in chunked(list(range(10)), 4)] == [4, 4, 2]
+
+
+async def test_bulk_upsert_and_flat_rows(database: Database) -> None:
+    """The multi-row forms: an upsert overwrites only the named columns, and flat rows insert
+    like tuples."""
+    columns = ("uid", "ref", "provider", "hash", "body")
+    up = BulkInsert(entities, columns, update_on_conflict=(("ref",), ("hash",)))
+    flat: list[object] = []
+    for i in range(700):
+        flat += [f"u{i}", f"location:default/l{i}", "p", "first", "{}"]
+    async with database.transaction() as conn:
+        await BulkInsert(entities, columns).run_flat(conn, flat, bind_limit=database.bind_limit)
+        rows = [(f"x{i}", f"location:default/l{i}", "p", "second", "{}") for i in range(350, 800)]
+        await up.run(conn, rows, bind_limit=database.bind_limit)
+    hashes = await _hashes(database)
+    assert len(hashes) == 800
+    assert hashes["u0"] == "first"
+    assert hashes["u349"] == "first"
+    assert hashes["u350"] == "second"  # overwritten: the uid of the conflicting row stays
+    assert hashes["x799"] == "second"
+    assert "x350" not in hashes

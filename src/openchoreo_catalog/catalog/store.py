@@ -231,9 +231,9 @@ class CatalogStore:
             result.accepted_refs.append(entity.ref)
         if changed:
             bodies = await writer.bodies([entity_id for entity_id, _ in changed])
-            await writer.delete_index([(entity_id, bodies[entity_id]) for entity_id, _ in changed])
+            await writer.replace_index([(i, bodies[i], entity) for i, entity in changed])
             await writer.update_entities(changed)
-        await writer.insert_index([*fresh, *changed])
+        await writer.insert_index(fresh)
         result.written += len(fresh) + len(changed)
 
     async def _sweep(

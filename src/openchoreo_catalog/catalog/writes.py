@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -22,6 +23,7 @@ from openchoreo_catalog.catalog.prepare import PreparedEntity
 from openchoreo_catalog.catalog.search import search_rows
 from openchoreo_catalog.db import Dialect, execute_in, execute_many, select_in
 from openchoreo_catalog.db.bulk import BulkInsert, delete_by_key_sql, execute_many_raw
+from openchoreo_catalog.db.limits import chunk_size, chunked
 from openchoreo_catalog.db.tables.catalog import entities, relations, search
 
 _INSERT_ENTITIES = BulkInsert(
@@ -61,6 +63,11 @@ class Writer:
         """The stored rows for ``refs`` (canonical; absent refs are missing from the result)."""
         if not refs:
             return {}
+        if self.dialect == "sqlite":
+            found = await self._sqlite_json_rows(
+                "json_array(id, ref, provider, hash)", "ref", list(dict.fromkeys(refs))
+            )
+            return {row[1]: Stored(row[0], row[1], row[2], row[3]) for row in found}
         columns = (entities.c.id, entities.c.ref, entities.c.provider, entities.c.hash)
         rows = await select_in(
             self.conn,
@@ -80,6 +87,18 @@ class Writer:
             bind_limit=self.bind_limit,
         )
         return {row.id: row.body for row in rows}
+
+    async def _sqlite_json_rows(self, row: str, column: str, keys: list[Any]) -> list[Any]:
+        """``row`` (a ``json_array``) of the entities whose ``column`` is in ``keys``, all
+        in one JSON text per chunk: one step instead of one per row (see the module doc)."""
+        found: list[Any] = []
+        for part in chunked(keys, chunk_size(self.bind_limit)):
+            sql = _json_rows_sql(row, column, len(part))
+            result = await self.conn.exec_driver_sql(sql, tuple(part))
+            text = result.scalar()
+            if text:
+                found += orjson.loads(text)
+        return found
 
     async def insert_entities(self, provider: str, prepared: Sequence[PreparedEntity]) -> None:
         """Insert new entity rows; a ref that appeared meanwhile is skipped, not an error."""
@@ -103,12 +122,49 @@ class Writer:
 
     async def insert_index(self, written: Sequence[tuple[int, PreparedEntity]]) -> None:
         """Insert the search and relation rows of freshly written entities."""
-        search_rows_: list[tuple[Any, ...]] = []
+        flat: list[Any] = []  # (key_hash, value, entity_id, original_value) row after row
         relation_rows: list[tuple[Any, ...]] = []
         for entity_id, prepared in written:
-            search_rows_ += [(key, value, entity_id, orig) for key, value, orig in prepared.search]
+            rows = prepared.search
+            if rows:
+                # ~20 rows an entity: transposing and slice assignment run in C (a tuple
+                # per row built in Python cost ~6 µs an entity more, measured)
+                keys, values, originals = zip(*rows, strict=True)
+                part = [entity_id] * (4 * len(rows))
+                part[0::4] = keys
+                part[1::4] = values
+                part[3::4] = originals
+                flat += part
             relation_rows += [(entity_id, r.type, r.target_ref) for r in prepared.relations]
-        await _INSERT_SEARCH.run(self.conn, search_rows_, bind_limit=self.bind_limit)
+        await _INSERT_SEARCH.run_flat(self.conn, flat, bind_limit=self.bind_limit)
+        await _INSERT_RELATIONS.run(self.conn, relation_rows, bind_limit=self.bind_limit)
+
+    async def replace_index(self, changed: Sequence[tuple[int, str, PreparedEntity]]) -> None:
+        """Turn the index rows of changed entities (id, stored body, new version) into the
+        new version's: only search rows that differ are deleted and inserted (an update
+        usually changes a few of ~20), relations are rewritten whole."""
+        sql = delete_by_key_sql(search, ("key_hash", "value", "entity_id"), self.dialect)
+        stale: list[tuple[Any, ...]] = []
+        flat: list[Any] = []
+        relation_rows: list[tuple[Any, ...]] = []
+        for entity_id, body, prepared in changed:
+            before = set(search_rows(orjson.loads(body)))
+            after = prepared.search
+            now = set(after)
+            stale += [(key, value, entity_id) for key, value, orig in before - now]
+            for key, value, orig in after:
+                if (key, value, orig) not in before:
+                    flat += (key, value, entity_id, orig)
+            relation_rows += [(entity_id, r.type, r.target_ref) for r in prepared.relations]
+        # deletes first: a row whose original spelling changed is deleted, then re-inserted
+        await execute_many_raw(self.conn, sql, stale)
+        await execute_in(
+            self.conn,
+            lambda part: delete(relations).where(relations.c.source_id.in_(part)),
+            [entity_id for entity_id, _, _ in changed],
+            bind_limit=self.bind_limit,
+        )
+        await _INSERT_SEARCH.run_flat(self.conn, flat, bind_limit=self.bind_limit)
         await _INSERT_RELATIONS.run(self.conn, relation_rows, bind_limit=self.bind_limit)
 
     async def delete_index(self, old: Sequence[tuple[int, str]]) -> None:
@@ -134,3 +190,10 @@ class Writer:
             ids,
             bind_limit=self.bind_limit,
         )
+
+
+@lru_cache(maxsize=64)
+def _json_rows_sql(row: str, column: str, count: int) -> str:
+    marks = ",".join("?" * count)
+    # our own column expressions only, never input
+    return f"SELECT json_group_array({row}) FROM catalog_entities WHERE {column} IN ({marks})"  # noqa: S608

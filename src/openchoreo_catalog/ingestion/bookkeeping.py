@@ -17,7 +17,16 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from openchoreo_catalog.catalog.refs import stringify_ref
 from openchoreo_catalog.db import Dialect, execute_in, upsert
+from openchoreo_catalog.db.bulk import BulkInsert
+from openchoreo_catalog.db.limits import max_binds
 from openchoreo_catalog.ingestion.tables import NAME_MAX, bookkeeping
+
+_UPSERT_SEEN = BulkInsert(
+    bookkeeping,
+    ("provider_name", "entity_ref", "last_seen_ingestion"),
+    update_on_conflict=(("provider_name", "entity_ref"), ("last_seen_ingestion",)),
+    rows_per_statement=1_024,  # a page's refs (up to 1,024) in one statement
+)
 
 
 def refs_of(entities: Iterable[Mapping[str, Any]]) -> list[str]:
@@ -58,8 +67,16 @@ async def mark_seen(
     ingestion_id: str | None,
     refs: Sequence[str],
 ) -> None:
-    """Make ``refs`` active for ``provider`` and seen by ``ingestion_id`` (one statement)."""
+    """Make ``refs`` active for ``provider`` and seen by ``ingestion_id``.
+
+    SQLite and PostgreSQL: multi-row upserts (one statement per few hundred refs; ``refs``
+    must be distinct, as :func:`refs_of` makes them). MySQL: one executemany.
+    """
     if not refs:
+        return
+    if dialect != "mysql":
+        rows = [(provider, ref, ingestion_id) for ref in refs]
+        await _UPSERT_SEEN.run(conn, rows, bind_limit=max_binds(dialect))
         return
     stmt = upsert(dialect, bookkeeping, ["provider_name", "entity_ref"], ["last_seen_ingestion"])
     await conn.execute(
