@@ -86,6 +86,26 @@ def test_request_counts_are_per_endpoint_template(simulator: InProcessSimulator)
     assert admin.requests()["total"] == 0
 
 
+def test_recent_requests_carry_the_time_they_were_answered(
+    simulator: InProcessSimulator,
+) -> None:
+    import time
+
+    import httpx
+
+    admin = simulator.admin
+    admin.reset_requests()
+    headers = {"Authorization": f"Bearer {simulator.app.config.token}"}
+    before = time.time()
+    for _ in range(3):
+        httpx.get(f"{simulator.base_url}/orgs", headers=headers)
+    after = time.time()
+    stamps = [entry["at"] for entry in admin.requests()["recent"]]
+    assert len(stamps) == 3
+    assert stamps == sorted(stamps)
+    assert all(before <= at <= after for at in stamps)
+
+
 def test_huge_datasets_are_served_per_org_only() -> None:
     config = SimulatorConfig(orgs=10, projects=10, components=10_000)
     with InProcessSimulator(config) as big:
