@@ -1,0 +1,147 @@
+"""Turning ``bench/run.py``'s measurements into RESULTS.md tables, a JSON file and a plot.
+
+The Markdown section sits between two markers so a rerun replaces it and leaves every
+other section of RESULTS.md as it was.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+BEGIN = "<!-- bench/run.py: begin (generated; rerun `make bench` to replace) -->"
+END = "<!-- bench/run.py: end -->"
+PLOT = "e2e-throughput.png"
+
+
+def replace_section(path: Path, section: str) -> None:
+    """Write ``section`` between the markers in ``path`` (appended when they are absent)."""
+    text = path.read_text() if path.exists() else "# Benchmark results\n"
+    block = f"{BEGIN}\n{section.rstrip()}\n{END}\n"
+    if BEGIN in text and END in text:
+        head, _, rest = text.partition(BEGIN)
+        _, _, tail = rest.partition(END)
+        text = head + block + tail.lstrip("\n")
+    else:
+        text = text.rstrip("\n") + "\n\n" + block
+    path.write_text(text)
+
+
+def write_json(path: Path, results: dict[str, Any]) -> None:
+    path.write_text(json.dumps(results, indent=2, sort_keys=False) + "\n")
+
+
+def plot(path: Path, rows: list[dict[str, Any]]) -> bool:
+    """entities/s and peak RSS against catalog size, one line per provider × backend.
+    False (and no file) when there is nothing to plot."""
+    if not rows:
+        return False
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (rate_ax, rss_ax) = plt.subplots(1, 2, figsize=(11, 4.2))
+    for (provider, backend), series in _series(rows).items():
+        xs = [r["entities"] for r in series]
+        style = "-" if provider == "incremental" else "--"
+        marker = "o" if backend == "sqlite" else "s"
+        label = f"{provider}, {backend}"
+        rate_ax.plot(xs, [r["entities_per_s"] for r in series], style, marker=marker, label=label)
+        rss_ax.plot(xs, [r["peak_rss_mb"] for r in series], style, marker=marker, label=label)
+    for ax, title, unit in (
+        (rate_ax, "Throughput of one cycle", "entities/s"),
+        (rss_ax, "Peak RSS of the service process", "MiB"),
+    ):
+        ax.set_xscale("log")
+        ax.set_xlabel("catalog size (entities)")
+        ax.set_ylabel(unit)
+        ax.set_title(title)
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return True
+
+
+def _series(rows: list[dict[str, Any]]) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    found: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for row in sorted(rows, key=lambda r: r["entities"]):
+        found.setdefault((row["provider"], row["backend"]), []).append(row)
+    return found
+
+
+# -- Markdown ---------------------------------------------------------------------------
+
+
+def _n(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def throughput_table(rows: list[dict[str, Any]]) -> str:
+    lines = [
+        "| provider | backend | entities | cycle s | process wall s | entities/s "
+        "| requests (× minimum) | peak RSS MiB | CPU s | database MiB | load avg |",
+        "|" + "---|" * 11,
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['provider']} | {r['backend']} | {_n(r['entities'])} | {r['cycle_s']:.1f} "
+            f"| {r['process_wall_s']:.1f} | **{_n(r['entities_per_s'])}** "
+            f"| {_n(r['requests'])} ({r['requests_ratio']:.3f}) | **{r['peak_rss_mb']:.0f}** "
+            f"| {r['cpu_s']:.1f} | {r['db_bytes'] / 2**20:.0f} | {r['load']:.1f} |"
+        )
+    return "\n".join(lines)
+
+
+def memory_table(rows: list[dict[str, Any]]) -> str:
+    """Full sync against incremental, size by size: the point of the incremental provider."""
+    by_key = {(r["size"], r["backend"], r["provider"]): r for r in rows}
+    lines = [
+        "| size | backend | entities | incremental peak RSS MiB | full peak RSS MiB "
+        "| full ÷ incremental | incremental entities/s | full entities/s |",
+        "|" + "---|" * 8,
+    ]
+    for (size, backend, provider), inc in by_key.items():
+        full = by_key.get((size, backend, "full"))
+        if provider != "incremental" or full is None:
+            continue
+        lines.append(
+            f"| {size} | {backend} | {_n(inc['entities'])} | {inc['peak_rss_mb']:.0f} "
+            f"| {full['peak_rss_mb']:.0f} | **×{full['peak_rss_mb'] / inc['peak_rss_mb']:.2f}** "
+            f"| {_n(inc['entities_per_s'])} | {_n(full['entities_per_s'])} |"
+        )
+    return "\n".join(lines) if len(lines) > 2 else ""
+
+
+def latency_table(rows: list[dict[str, Any]]) -> str:
+    lines = [
+        "| latency | maxConcurrentRequests | entities | cycle s | requests (× minimum) "
+        "| bound s | cycle ÷ bound | peak RSS MiB | CPU s |",
+        "|" + "---|" * 9,
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['latency_ms']:g} ms | {r['concurrency']} | {_n(r['entities'])} "
+            f"| {r['cycle_s']:.1f} | {_n(r['requests'])} ({r['requests_ratio']:.3f}) "
+            f"| {r['bound_s']:.1f} | **{r['cycle_s'] / r['bound_s']:.2f}** "
+            f"| {r['peak_rss_mb']:.0f} | {r['cpu_s']:.1f} |"
+        )
+    return "\n".join(lines)
+
+
+def pacing_table(pacing: dict[str, Any]) -> str:
+    lines = [
+        "| burst | started (s after serve was ready) | duration s | pages | entities "
+        "| over burstLength s | last page s | stopped at the first page past burstLength |",
+        "|" + "---|" * 8,
+    ]
+    for i, b in enumerate(pacing["bursts"], 1):
+        lines.append(
+            f"| {i} | {b['start_offset_s']:.1f} | {b['duration_s']:.2f} | {b['pages']} "
+            f"| {_n(b['entities'])} | {b['overrun_s']:+.2f} | {b['last_page_s']:.2f} "
+            f"| {'yes' if b['within_one_page'] else '**no**'} |"
+        )
+    return "\n".join(lines)
