@@ -241,13 +241,12 @@ FULL_SUMMARY = re.compile(
 def ingest_once(config: Path, scratch: Path, label: str, timeout: float) -> dict[str, Any]:
     """``openchoreo-catalog ingest --once``: one complete cycle, then exit. Returns the
     cycle's own time and entities (from the summary line) and the process's costs."""
-    child = Child(cli("ingest", "--once", "--config", str(config), "--log-format", "json"),
-                  scratch, label)  # fmt: skip
+    child = Child(
+        cli("ingest", "--once", "--config", str(config), "--log-format", "json"), scratch, label
+    )
     done = child.wait(timeout)
     if done.returncode != 0:
-        raise BenchError(
-            f"{label}: ingest --once exited {done.returncode}:\n{done.stderr[-3000:]}"
-        )
+        raise BenchError(f"{label}: ingest --once exited {done.returncode}:\n{done.stderr[-3000:]}")
     found = INCREMENTAL_SUMMARY.search(done.stdout) or FULL_SUMMARY.search(done.stdout)
     if found is None:
         raise BenchError(f"{label}: no summary line in the output:\n{done.stdout[-2000:]}")
@@ -268,8 +267,9 @@ class Serving:
     """``openchoreo-catalog serve`` until :meth:`stop`; ``url`` once it is ready."""
 
     def __init__(self, config: Path, scratch: Path, label: str) -> None:
-        self.child = Child(cli("serve", "--config", str(config), "--log-format", "json"),
-                           scratch, label)  # fmt: skip
+        self.child = Child(
+            cli("serve", "--config", str(config), "--log-format", "json"), scratch, label
+        )
         self.url = ""
         self.provider = ""
         self.http = httpx.Client(timeout=30)

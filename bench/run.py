@@ -35,8 +35,8 @@ replaced by a newer one of the same size, provider and backend), so partial reru
 from __future__ import annotations
 
 import argparse
-import json
 import bisect
+import json
 import os
 import platform
 import shlex
@@ -52,8 +52,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import e2e_report as report  # noqa: E402
-from e2e_service import (  # noqa: E402
+import e2e_report as report
+from e2e_service import (
     TOKEN,
     BenchError,
     PostgresDatabase,
@@ -64,9 +64,8 @@ from e2e_service import (  # noqa: E402
     postgres_available,
     write_config,
 )
-from ingest import minimum  # noqa: E402
-
-from openchoreo_catalog.simulator import SimulatorConfig, SimulatorProcess  # noqa: E402
+from ingest import minimum
+from openchoreo_catalog.simulator import SimulatorConfig, SimulatorProcess
 
 BENCH_DIR = Path(__file__).resolve().parent
 SECTIONS = ("throughput", "latency", "pacing")
@@ -125,8 +124,9 @@ class Pacing:
 
 
 PACING = Pacing(Shape("pacing", 4, 10, 100))
-QUICK_PACING = Pacing(Shape("pacing", 1, 2, 60), burst_length=1, burst_interval=5, bursts=2,
-                      deadline=30)  # fmt: skip
+QUICK_PACING = Pacing(
+    Shape("pacing", 1, 2, 60), burst_length=1, burst_interval=5, bursts=2, deadline=30
+)
 
 
 def say(message: str) -> None:
@@ -171,8 +171,9 @@ def one_cycle(
     label = f"{shape.label}-{provider}-{backend}"
     db = make_database(backend, scratch, label, args.pg_server)
     try:
-        config = write_config(scratch / f"{label}.yaml", base_url=sim.base_url, database=db,
-                              mode=provider)  # fmt: skip
+        config = write_config(
+            scratch / f"{label}.yaml", base_url=sim.base_url, database=db, mode=provider
+        )
         sim.admin.reset_requests()
         load = os.getloadavg()[0]
         say(f"  {label}: ingest --once …")
@@ -246,8 +247,10 @@ def latency(args: argparse.Namespace, scratch: Path) -> list[dict[str, Any]]:
                 "bound_s": bound,
                 "load": os.getloadavg()[0],
             }
-            say(f"  {label}: {result['cycle_s']:.1f} s, bound {bound:.1f} s "
-                f"(×{result['cycle_s'] / bound:.2f}), {requests:,} requests")  # fmt: skip
+            say(
+                f"  {label}: {result['cycle_s']:.1f} s, bound {bound:.1f} s "
+                f"(×{result['cycle_s'] / bound:.2f}), {requests:,} requests"
+            )
             rows.append(row)
     return rows
 
@@ -258,8 +261,10 @@ def latency(args: argparse.Namespace, scratch: Path) -> list[dict[str, Any]]:
 def pacing(args: argparse.Namespace, scratch: Path) -> dict[str, Any]:
     """``serve`` on its schedule with a request budget; the simulator's log is the judge."""
     plan = QUICK_PACING if args.quick else PACING
-    say(f"pacing: simulator with {plan.shape.describe()}, budget {plan.budget:g} requests/s, "
-        f"burstLength {plan.burst_length:g} s, burstInterval {plan.burst_interval:g} s")  # fmt: skip
+    say(
+        f"pacing: simulator with {plan.shape.describe()}, budget {plan.budget:g} requests/s, "
+        f"burstLength {plan.burst_length:g} s, burstInterval {plan.burst_interval:g} s"
+    )
     with SimulatorProcess(plan.shape.simulator()) as sim:
         db = SqliteDatabase(scratch / "pacing.sqlite")
         config = write_config(
@@ -299,9 +304,11 @@ def pacing(args: argparse.Namespace, scratch: Path) -> dict[str, Any]:
         "cpu_s": finished.cpu,
         "load": os.getloadavg()[0],
     }
-    say(f"  pacing: {len(stamps):,} requests; busiest 1-s window {windows['max_per_second_fixed']} "
+    say(
+        f"  pacing: {len(stamps):,} requests; busiest 1-s window {windows['max_per_second_fixed']} "
         f"(aligned) / {windows['max_per_second_sliding']} (sliding) against a budget of "
-        f"{plan.budget:g}; {len(bursts)} bursts, longest {max(b['duration_s'] for b in bursts):.2f} s")  # fmt: skip
+        f"{plan.budget:g}; {len(bursts)} bursts, longest {max(b['duration_s'] for b in bursts):.2f} s"
+    )
     return result
 
 
@@ -384,8 +391,13 @@ def machine() -> dict[str, Any]:
         kib = int(meminfo.read_text().split("MemTotal:")[1].split()[0])
         mem = f"{kib / 2**20:.0f} GiB"
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                                text=True, check=False, cwd=BENCH_DIR).stdout.strip()  # fmt: skip
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=BENCH_DIR,
+        ).stdout.strip()
     except OSError:
         commit = ""
     return {
@@ -406,8 +418,11 @@ def merge(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     order = {label: i for i, label in enumerate([*SIZES, *QUICK_SIZES])}
     merged["throughput"] = sorted(
         rows.values(),
-        key=lambda r: (order.get(r["size"], 99), PROVIDERS.index(r["provider"]),
-                       BACKENDS.index(r["backend"])),  # fmt: skip
+        key=lambda r: (
+            order.get(r["size"], 99),
+            PROVIDERS.index(r["provider"]),
+            BACKENDS.index(r["backend"]),
+        ),
     )
     return merged
 
@@ -513,18 +528,29 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--large", action="store_true", help="add the ~1,000,000-entity size")
     parser.add_argument("--quick", action="store_true", help="tiny sizes: a smoke run")
-    parser.add_argument("--only", default=",".join(SECTIONS),
-                        help=f"comma-separated sections: {', '.join(SECTIONS)}")  # fmt: skip
-    parser.add_argument("--backends", default=",".join(BACKENDS),
-                        help="comma-separated: sqlite, postgresql")  # fmt: skip
-    parser.add_argument("--providers", default=",".join(PROVIDERS),
-                        help="comma-separated: incremental, full")  # fmt: skip
+    parser.add_argument(
+        "--only",
+        default=",".join(SECTIONS),
+        help=f"comma-separated sections: {', '.join(SECTIONS)}",
+    )
+    parser.add_argument(
+        "--backends", default=",".join(BACKENDS), help="comma-separated: sqlite, postgresql"
+    )
+    parser.add_argument(
+        "--providers", default=",".join(PROVIDERS), help="comma-separated: incremental, full"
+    )
     parser.add_argument("--sizes", help="comma-separated size labels (10k, 150k, 1M)")
-    parser.add_argument("--output-dir", type=Path,
-                        help="where RESULTS.md, results.json and the plot go (default: bench/; "
-                        "with --quick a temporary directory)")  # fmt: skip
-    parser.add_argument("--pg-server", default="postgresql://postgres@127.0.0.1:5432",
-                        help="PostgreSQL server URL without a database")  # fmt: skip
+    parser.add_argument(
+        "--output-dir",
+        type=Path,
+        help="where RESULTS.md, results.json and the plot go (default: bench/; "
+        "with --quick a temporary directory)",
+    )
+    parser.add_argument(
+        "--pg-server",
+        default="postgresql://postgres@127.0.0.1:5432",
+        help="PostgreSQL server URL without a database",
+    )
     args = parser.parse_args(argv)
     args.sections = _choices(args.only, SECTIONS, "--only")
     args.backends = _choices(args.backends, BACKENDS, "--backends")
@@ -544,8 +570,9 @@ def _choices(value: str, allowed: tuple[str, ...], option: str) -> list[str]:
     chosen = [v.strip() for v in value.split(",") if v.strip()]
     unknown = [v for v in chosen if v not in allowed]
     if unknown or not chosen:
-        raise SystemExit(f"{option}: unknown {', '.join(unknown) or 'empty'}; "
-                         f"allowed: {', '.join(allowed)}")  # fmt: skip
+        raise SystemExit(
+            f"{option}: unknown {', '.join(unknown) or 'empty'}; allowed: {', '.join(allowed)}"
+        )
     return chosen
 
 
@@ -593,8 +620,10 @@ def main(argv: list[str] | None = None) -> None:
     report.write_json(json_path, results)
     plotted = report.plot(args.output_dir / report.PLOT, results.get("throughput", []))
     report.replace_section(args.output_dir / "RESULTS.md", markdown(results, plotted))
-    say(f"done in {new['meta']['seconds']:.0f} s: {args.output_dir / 'RESULTS.md'}, "
-        f"{json_path.name}{', ' + report.PLOT if plotted else ''}")  # fmt: skip
+    say(
+        f"done in {new['meta']['seconds']:.0f} s: {args.output_dir / 'RESULTS.md'}, "
+        f"{json_path.name}{', ' + report.PLOT if plotted else ''}"
+    )
 
 
 if __name__ == "__main__":
