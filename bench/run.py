@@ -96,6 +96,10 @@ class Shape:
             latency_ms=latency_ms,
         )
 
+    @property
+    def key(self) -> tuple[int, int, int]:
+        return (self.orgs, self.projects, self.components)
+
     def describe(self) -> str:
         return f"{self.orgs} orgs × {self.projects} projects × {self.components} components"
 
@@ -106,16 +110,18 @@ SIZES = {
     "1M": Shape("1M", 50, 100, 100),
 }
 QUICK_SIZES = {"tiny": Shape("tiny", 1, 2, 10), "small": Shape("small", 1, 4, 25)}
-LATENCY_SHAPE = Shape("latency", 4, 10, 50)
-QUICK_LATENCY_SHAPE = Shape("latency", 1, 2, 10)
+# latency and pacing share one dataset (and one simulator): a cycle needs ~2,100 requests,
+# several bursts at 20 requests/s; a quick run uses its "small" size for everything
+WORK_SHAPE = Shape("work", 4, 10, 100)
+QUICK_WORK_SHAPE = QUICK_SIZES["small"]
 LATENCY_RUNS = ((20.0, 5), (20.0, 50), (100.0, 5), (100.0, 50))
+QUICK_LATENCY_RUNS = ((100.0, 5), (100.0, 50))
 
 
 @dataclass(frozen=True)
 class Pacing:
     """The paced run's settings: the service's defaults plus a request budget."""
 
-    shape: Shape
     burst_length: float = 10
     burst_interval: float = 30
     budget: float = 20
@@ -123,16 +129,49 @@ class Pacing:
     deadline: float = 150
 
 
-PACING = Pacing(Shape("pacing", 4, 10, 100))
-QUICK_PACING = Pacing(
-    Shape("pacing", 1, 2, 60), burst_length=1, burst_interval=5, bursts=2, deadline=30
-)
+PACING = Pacing()
+QUICK_PACING = Pacing(burst_length=1, burst_interval=5, bursts=2, deadline=30)
 
 
 def say(message: str) -> None:
     """A progress line (the run takes minutes)."""
     stamp = datetime.now(UTC).strftime("%H:%M:%S")
     print(f"[{stamp}] {message}", flush=True)
+
+
+class Simulators:
+    """Running simulators, one process per dataset shape, shared by the sections that use
+    the same shape; each handed out with no latency and a cleared request log."""
+
+    def __init__(self) -> None:
+        self._running: dict[tuple[int, int, int], SimulatorProcess] = {}
+        self._minimum: dict[tuple[int, int, int], dict[str, int]] = {}
+
+    def get(self, shape: Shape) -> tuple[SimulatorProcess, dict[str, int]]:
+        """The simulator for ``shape`` and the minimum requests and entities of a cycle."""
+        if shape.key not in self._running:
+            say(f"simulator with {shape.describe()}")
+            self._running[shape.key] = SimulatorProcess(shape.simulator()).start()
+            need = self._minimum[shape.key] = minimum(self._running[shape.key].admin)
+            say(f"  minimum {need['requests']:,} requests, {need['entities']:,} entities")
+        sim = self._running[shape.key]
+        sim.admin.settings(latency_ms=0)
+        sim.admin.reset_requests()
+        return sim, self._minimum[shape.key]
+
+    def stop(self, shape: Shape) -> None:
+        sim = self._running.pop(shape.key, None)
+        if sim is not None:
+            sim.stop()
+
+    def close(self) -> None:
+        for sim in self._running.values():
+            sim.stop()
+        self._running.clear()
+
+
+def work_shape(args: argparse.Namespace) -> Shape:
+    return QUICK_WORK_SHAPE if args.quick else WORK_SHAPE
 
 
 def make_database(backend: str, scratch: Path, label: str, pg_server: str) -> Any:
@@ -148,13 +187,13 @@ def throughput(args: argparse.Namespace, scratch: Path) -> list[dict[str, Any]]:
     """One cycle per size × provider × backend, through ``ingest --once``."""
     rows = []
     for shape in args.shapes:
-        say(f"throughput {shape.label}: simulator with {shape.describe()}")
-        with SimulatorProcess(shape.simulator()) as sim:
-            need = minimum(sim.admin)
-            say(f"  minimum {need['requests']:,} requests, {need['entities']:,} entities")
-            for provider in args.providers:
-                for backend in args.backends:
-                    rows.append(one_cycle(args, scratch, sim, need, shape, provider, backend))
+        say(f"throughput {shape.label}")
+        sim, need = args.simulators.get(shape)
+        for provider in args.providers:
+            for backend in args.backends:
+                rows.append(one_cycle(args, scratch, sim, need, shape, provider, backend))
+        if shape.key != work_shape(args).key:
+            args.simulators.stop(shape)  # the large ones hold memory
     return rows
 
 
@@ -211,47 +250,46 @@ def one_cycle(
 
 def latency(args: argparse.Namespace, scratch: Path) -> list[dict[str, Any]]:
     """The incremental cycle at 20/100 ms per request, 5/50 requests in flight (SQLite)."""
-    shape = QUICK_LATENCY_SHAPE if args.quick else LATENCY_SHAPE
+    shape = work_shape(args)
     rows = []
-    say(f"latency: simulator with {shape.describe()}")
-    with SimulatorProcess(shape.simulator()) as sim:
-        need = minimum(sim.admin)
-        for latency_ms, concurrency in LATENCY_RUNS:
-            label = f"latency-{latency_ms:g}ms-{concurrency}"
-            db = SqliteDatabase(scratch / f"{label}.sqlite")
-            config = write_config(
-                scratch / f"{label}.yaml",
-                base_url=sim.base_url,
-                database=db,
-                incremental={"maxConcurrentRequests": concurrency},
-            )
-            sim.admin.settings(latency_ms=latency_ms)
-            sim.admin.reset_requests()
-            say(f"  {label}: ingest --once …")
-            try:
-                result = ingest_once(config, scratch, label, timeout=900)
-            finally:
-                db.drop()
-            seconds = latency_ms / 1000
-            bound = max(need["lists"] * seconds, need["requests"] * seconds / concurrency)
-            requests = int(sim.admin.requests(recent=False)["total"])
-            row = {
-                "shape": shape.describe(),
-                "latency_ms": latency_ms,
-                "concurrency": concurrency,
-                **result,
-                "requests": requests,
-                "minimum_requests": need["requests"],
-                "list_requests": need["lists"],
-                "requests_ratio": requests / need["requests"],
-                "bound_s": bound,
-                "load": os.getloadavg()[0],
-            }
-            say(
-                f"  {label}: {result['cycle_s']:.1f} s, bound {bound:.1f} s "
-                f"(×{result['cycle_s'] / bound:.2f}), {requests:,} requests"
-            )
-            rows.append(row)
+    say("latency")
+    sim, need = args.simulators.get(shape)
+    for latency_ms, concurrency in QUICK_LATENCY_RUNS if args.quick else LATENCY_RUNS:
+        label = f"latency-{latency_ms:g}ms-{concurrency}"
+        db = SqliteDatabase(scratch / f"{label}.sqlite")
+        config = write_config(
+            scratch / f"{label}.yaml",
+            base_url=sim.base_url,
+            database=db,
+            incremental={"maxConcurrentRequests": concurrency},
+        )
+        sim.admin.settings(latency_ms=latency_ms)
+        sim.admin.reset_requests()
+        say(f"  {label}: ingest --once …")
+        try:
+            result = ingest_once(config, scratch, label, timeout=900)
+        finally:
+            db.drop()
+        seconds = latency_ms / 1000
+        bound = max(need["lists"] * seconds, need["requests"] * seconds / concurrency)
+        requests = int(sim.admin.requests(recent=False)["total"])
+        row = {
+            "shape": shape.describe(),
+            "latency_ms": latency_ms,
+            "concurrency": concurrency,
+            **result,
+            "requests": requests,
+            "minimum_requests": need["requests"],
+            "list_requests": need["lists"],
+            "requests_ratio": requests / need["requests"],
+            "bound_s": bound,
+            "load": os.getloadavg()[0],
+        }
+        say(
+            f"  {label}: {result['cycle_s']:.1f} s, bound {bound:.1f} s "
+            f"(×{result['cycle_s'] / bound:.2f}), {requests:,} requests"
+        )
+        rows.append(row)
     return rows
 
 
@@ -262,34 +300,34 @@ def pacing(args: argparse.Namespace, scratch: Path) -> dict[str, Any]:
     """``serve`` on its schedule with a request budget; the simulator's log is the judge."""
     plan = QUICK_PACING if args.quick else PACING
     say(
-        f"pacing: simulator with {plan.shape.describe()}, budget {plan.budget:g} requests/s, "
+        f"pacing: budget {plan.budget:g} requests/s, "
         f"burstLength {plan.burst_length:g} s, burstInterval {plan.burst_interval:g} s"
     )
-    with SimulatorProcess(plan.shape.simulator()) as sim:
-        db = SqliteDatabase(scratch / "pacing.sqlite")
-        config = write_config(
-            scratch / "pacing.yaml",
-            base_url=sim.base_url,
-            database=db,
-            incremental={
-                "burstLength": plan.burst_length,
-                "burstInterval": plan.burst_interval,
-                "maxRequestsPerSecond": plan.budget,
-            },
-        )
-        sim.admin.reset_requests()
-        service = Serving(config, scratch, "pacing").wait_ready()
-        ready_at = time.time()
-        try:
-            detail, marks = wait_for_bursts(service, plan)
-        finally:
-            finished = service.stop()
-            db.drop()
-        stamps = sorted(r["at"] for r in sim.admin.requests()["recent"])
+    sim, _ = args.simulators.get(work_shape(args))
+    db = SqliteDatabase(scratch / "pacing.sqlite")
+    config = write_config(
+        scratch / "pacing.yaml",
+        base_url=sim.base_url,
+        database=db,
+        incremental={
+            "burstLength": plan.burst_length,
+            "burstInterval": plan.burst_interval,
+            "maxRequestsPerSecond": plan.budget,
+        },
+    )
+    sim.admin.reset_requests()
+    service = Serving(config, scratch, "pacing").wait_ready()
+    ready_at = time.time()
+    try:
+        detail, marks = wait_for_bursts(service, plan)
+    finally:
+        finished = service.stop()
+        db.drop()
+    stamps = sorted(r["at"] for r in sim.admin.requests()["recent"])
     bursts = burst_figures(detail, marks, plan, ready_at)
     windows = rate_windows(stamps)
     result = {
-        "shape": plan.shape.describe(),
+        "shape": work_shape(args).describe(),
         "budget_rps": plan.budget,
         "burst_length_s": plan.burst_length,
         "burst_interval_s": plan.burst_interval,
@@ -297,6 +335,7 @@ def pacing(args: argparse.Namespace, scratch: Path) -> dict[str, Any]:
         "requests": len(stamps),
         **windows,
         "within_budget": windows["max_per_second_fixed"] <= plan.budget,
+        "within_budget_sliding": windows["max_per_second_sliding"] <= plan.budget,
         "bursts": bursts,
         "bursts_within_one_page": all(b["within_one_page"] for b in bursts),
         "burst_log_lines": len(burst_log_lines(finished.stderr)),
@@ -599,14 +638,18 @@ def main(argv: list[str] | None = None) -> None:
     started = time.monotonic()
     say(f"bench/run.py: sections {', '.join(args.sections)}; output {args.output_dir}")
     new: dict[str, Any] = {}
+    args.simulators = Simulators()
     with tempfile.TemporaryDirectory(prefix="openchoreo-bench-") as tmp:
         scratch = Path(tmp)
-        if "throughput" in args.sections:
-            new["throughput"] = throughput(args, scratch)
-        if "latency" in args.sections:
-            new["latency"] = latency(args, scratch)
-        if "pacing" in args.sections:
-            new["pacing"] = pacing(args, scratch)
+        try:
+            if "throughput" in args.sections:
+                new["throughput"] = throughput(args, scratch)
+            if "latency" in args.sections:
+                new["latency"] = latency(args, scratch)
+            if "pacing" in args.sections:
+                new["pacing"] = pacing(args, scratch)
+        finally:
+            args.simulators.close()
     commands = [*old.get("meta", {}).get("commands", []), command(argv)]
     new["meta"] = {
         "date": today(),
