@@ -58,6 +58,7 @@ def plot(path: Path, rows: list[dict[str, Any]]) -> bool:
         ax.set_xlabel("catalog size (entities)")
         ax.set_ylabel(unit)
         ax.set_title(title)
+        ax.set_ylim(bottom=0)  # from zero: no exaggerated slopes
         ax.grid(True, which="both", alpha=0.3)
         ax.legend(fontsize=8)
     fig.tight_layout()
@@ -145,3 +146,42 @@ def pacing_table(pacing: dict[str, Any]) -> str:
             f"| {'yes' if b['within_one_page'] else '**no**'} |"
         )
     return "\n".join(lines)
+
+
+def observations(results: dict[str, Any]) -> list[str]:
+    """What the figures say, computed from them (so a rerun keeps the text true)."""
+    found = []
+    rows = results.get("throughput", [])
+    every = rows + results.get("latency", [])
+    if every:
+        off = [r for r in every if r["requests"] != r["minimum_requests"]]
+        found.append(
+            "**Requests: exactly the minimum in every run** (1.000 ×)."
+            if not off
+            else "Requests above the minimum in "
+            + ", ".join(f"{r.get('size', r.get('latency_ms'))} {r.get('provider', '')} "
+                        f"({r['requests_ratio']:.3f} ×)" for r in off)
+        )  # fmt: skip
+    for (provider, backend), series in _series(rows).items():
+        if len(series) < 2:
+            continue
+        small, large = series[0], series[-1]
+        growth = large["peak_rss_mb"] / small["peak_rss_mb"]
+        found.append(
+            f"{provider} on {backend}: peak RSS {small['peak_rss_mb']:.0f} MiB at "
+            f"{_n(small['entities'])} entities, {large['peak_rss_mb']:.0f} MiB at "
+            f"{_n(large['entities'])} (×{growth:.2f} for ×{large['entities'] / small['entities']:.0f} "
+            f"the entities); {_n(small['entities_per_s'])} → {_n(large['entities_per_s'])} entities/s."
+        )
+    latency = results.get("latency", [])
+    if latency:
+        found.append(
+            "Latency-bound cycles at "
+            + ", ".join(
+                f"{r['latency_ms']:g} ms / {r['concurrency']}: {r['cycle_s'] / r['bound_s']:.2f} × the bound"
+                for r in latency
+            )
+            + " (a ratio far above 1 where the bound is shorter than the cycle's CPU time: "
+            "the writes, not the latency, set the pace)."
+        )
+    return found

@@ -10,6 +10,7 @@ pipe while we wait for it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import re
@@ -18,6 +19,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +32,7 @@ ADMIN_TOKEN = "bench-admin-token-0123456789"
 PAGE_SIZE = 512
 READY_PREFIX = "openchoreo-catalog serving on "
 POLL = 0.05
+TICK = 60.0
 
 
 class BenchError(RuntimeError):
@@ -189,10 +192,15 @@ class Child:
     def stderr(self) -> str:
         return self.err_path.read_text(errors="replace")
 
-    def wait(self, timeout: float) -> Finished:
-        """Reap the child with ``wait4`` (its own rusage), polling until ``timeout``."""
+    def wait(self, timeout: float, on_tick: Callable[[str], None] | None = None) -> Finished:
+        """Reap the child with ``wait4`` (its own rusage), polling until ``timeout``; every
+        minute ``on_tick`` gets the child's latest progress (long runs say how far they are)."""
         deadline = time.monotonic() + timeout
+        tick = time.monotonic() + TICK
         while True:
+            if on_tick is not None and time.monotonic() > tick:
+                tick += TICK
+                on_tick(self.progress())
             pid, status, usage = os.wait4(self.process.pid, os.WNOHANG)
             if pid:
                 break
@@ -216,6 +224,18 @@ class Child:
             stdout=self.stdout(),
             stderr=self.stderr(),
         )
+
+    def progress(self) -> str:
+        """The figures of the child's last ``ingest progress`` log line, if any."""
+        for line in reversed(self.stderr().splitlines()):
+            if '"ingest progress"' in line:
+                with contextlib.suppress(json.JSONDecodeError):
+                    record = json.loads(line)
+                    return (
+                        f"{record.get('entities', 0):,} entities, "
+                        f"{record.get('entities_per_second', 0):,.0f}/s"
+                    )
+        return "starting"
 
     def stop(self, timeout: float = 60.0) -> Finished:
         """SIGTERM (graceful: the page in flight commits), then reap."""
@@ -244,7 +264,9 @@ def ingest_once(config: Path, scratch: Path, label: str, timeout: float) -> dict
     child = Child(
         cli("ingest", "--once", "--config", str(config), "--log-format", "json"), scratch, label
     )
-    done = child.wait(timeout)
+    done = child.wait(
+        timeout, on_tick=lambda figures: print(f"    … {label}: {figures}", flush=True)
+    )
     if done.returncode != 0:
         raise BenchError(f"{label}: ingest --once exited {done.returncode}:\n{done.stderr[-3000:]}")
     found = INCREMENTAL_SUMMARY.search(done.stdout) or FULL_SUMMARY.search(done.stdout)

@@ -557,6 +557,9 @@ def markdown(results: dict[str, Any], plotted: bool) -> str:
             "",
             report.pacing_table(p),
         ]
+    said = report.observations(results)
+    if said:
+        parts += ["", "What the figures say:", "", *(f"* {line}" for line in said)]
     return "\n".join(parts) + "\n"
 
 
