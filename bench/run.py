@@ -191,7 +191,11 @@ def throughput(args: argparse.Namespace, scratch: Path) -> list[dict[str, Any]]:
         sim, need = args.simulators.get(shape)
         for provider in args.providers:
             for backend in args.backends:
-                rows.append(one_cycle(args, scratch, sim, need, shape, provider, backend))
+                try:
+                    rows.append(one_cycle(args, scratch, sim, need, shape, provider, backend))
+                except BenchError as error:  # one failed cycle must not lose the others
+                    say(f"  FAILED: {error}")
+                    args.failures.append(f"{shape.label} {provider} {backend}: {error}")
         if shape.key != work_shape(args).key:
             args.simulators.stop(shape)  # the large ones hold memory
     return rows
@@ -557,6 +561,9 @@ def markdown(results: dict[str, Any], plotted: bool) -> str:
             "",
             report.pacing_table(p),
         ]
+    if results.get("failures"):
+        parts += ["", "Runs that failed (last run):", ""]
+        parts += [f"* `{line.splitlines()[0][:300]}`" for line in results["failures"]]
     said = report.observations(results)
     if said:
         parts += ["", "What the figures say:", "", *(f"* {line}" for line in said)]
@@ -642,6 +649,7 @@ def main(argv: list[str] | None = None) -> None:
     say(f"bench/run.py: sections {', '.join(args.sections)}; output {args.output_dir}")
     new: dict[str, Any] = {}
     args.simulators = Simulators()
+    args.failures = []
     with tempfile.TemporaryDirectory(prefix="openchoreo-bench-") as tmp:
         scratch = Path(tmp)
         try:
@@ -662,6 +670,7 @@ def main(argv: list[str] | None = None) -> None:
         "commands": sorted(set(commands)),
         "seconds": time.monotonic() - started,
     }
+    new["failures"] = args.failures
     results = merge(old, new)
     report.write_json(json_path, results)
     plotted = report.plot(args.output_dir / report.PLOT, results.get("throughput", []))
