@@ -596,6 +596,11 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
         "with --quick a temporary directory)",
     )
     parser.add_argument(
+        "--render",
+        action="store_true",
+        help="run nothing: redraw RESULTS.md and the plot from results.json",
+    )
+    parser.add_argument(
         "--pg-server",
         default="postgresql://postgres@127.0.0.1:5432",
         help="PostgreSQL server URL without a database",
@@ -637,16 +642,33 @@ def command(argv: list[str]) -> str:
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     args = parse(argv)
+    args.output_dir.mkdir(parents=True, exist_ok=True)
+    if args.render:
+        write_outputs(args.output_dir, {})
+        return
     if "postgresql" in args.backends and "throughput" in args.sections:
         problem = postgres_available(args.pg_server)
         if problem:
             raise SystemExit(f"{problem}\n(start it, or pass --backends sqlite)")
-    args.output_dir.mkdir(parents=True, exist_ok=True)
-    json_path = args.output_dir / "results.json"
-    old = json.loads(json_path.read_text()) if json_path.exists() else {}
     load_start = os.getloadavg()[0]
     started = time.monotonic()
     say(f"bench/run.py: sections {', '.join(args.sections)}; output {args.output_dir}")
+    new = run_sections(args)
+    new["meta"] = {
+        "date": today(),
+        "machine": machine(),
+        "load_start": load_start,
+        "load_end": os.getloadavg()[0],
+        "commands": [command(argv)],
+        "seconds": time.monotonic() - started,
+    }
+    new["failures"] = args.failures
+    write_outputs(args.output_dir, new)
+    say(f"done in {new['meta']['seconds']:.0f} s: {args.output_dir}")
+
+
+def run_sections(args: argparse.Namespace) -> dict[str, Any]:
+    """The chosen sections, each with the simulators it needs; stopped whatever happens."""
     new: dict[str, Any] = {}
     args.simulators = Simulators()
     args.failures = []
@@ -661,24 +683,23 @@ def main(argv: list[str] | None = None) -> None:
                 new["pacing"] = pacing(args, scratch)
         finally:
             args.simulators.close()
-    commands = [*old.get("meta", {}).get("commands", []), command(argv)]
-    new["meta"] = {
-        "date": today(),
-        "machine": machine(),
-        "load_start": load_start,
-        "load_end": os.getloadavg()[0],
-        "commands": sorted(set(commands)),
-        "seconds": time.monotonic() - started,
-    }
-    new["failures"] = args.failures
+    return new
+
+
+def write_outputs(output_dir: Path, new: dict[str, Any]) -> None:
+    """Merge ``new`` into results.json (read now, not at the start: another run may have
+    written it meanwhile), then redraw the plot and the RESULTS.md section from it."""
+    json_path = output_dir / "results.json"
+    old = json.loads(json_path.read_text()) if json_path.exists() else {}
+    if not old and not new:
+        raise SystemExit(f"nothing to render: no {json_path}")
+    if "meta" in new:
+        commands = {*old.get("meta", {}).get("commands", []), *new["meta"]["commands"]}
+        new["meta"]["commands"] = sorted(commands)
     results = merge(old, new)
     report.write_json(json_path, results)
-    plotted = report.plot(args.output_dir / report.PLOT, results.get("throughput", []))
-    report.replace_section(args.output_dir / "RESULTS.md", markdown(results, plotted))
-    say(
-        f"done in {new['meta']['seconds']:.0f} s: {args.output_dir / 'RESULTS.md'}, "
-        f"{json_path.name}{', ' + report.PLOT if plotted else ''}"
-    )
+    plotted = report.plot(output_dir / report.PLOT, results.get("throughput", []))
+    report.replace_section(output_dir / "RESULTS.md", markdown(results, plotted))
 
 
 if __name__ == "__main__":
