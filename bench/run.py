@@ -551,7 +551,12 @@ def markdown(results: dict[str, Any], plotted: bool) -> str:
             f"* Requests seen: {p['requests']:,}. Busiest 1-second window: "
             f"**{p['max_per_second_fixed']}** requests aligned to whole seconds ({verdict} the "
             f"budget of {p['budget_rps']:g}), {p['max_per_second_sliding']} in the busiest "
-            "sliding 1-second window.",
+            "sliding 1-second window. The client lets at most the budget start in any second "
+            "by its own clock (`openchoreo/ratelimit.py`); the simulator stamps arrivals, so a "
+            "sliding window there can catch one or two more when a request waited longer "
+            "between being let through and reaching the server than the one a second after "
+            "it. Before that limiter, a leaky bucket let every burst's fresh client send up "
+            "to twice the budget in its first second (34 requests at a budget of 20).",
             "* Bursts (from the management API's burst log and the cycle's marks): "
             + (
                 "every burst stopped at the first page boundary after `burstLength`."
