@@ -546,7 +546,7 @@ def markdown(results: dict[str, Any], plotted: bool) -> str:
             f"Dataset {p['shape']}; `burstLength` {p['burst_length_s']:g} s, `burstInterval` "
             f"{p['burst_interval_s']:g} s{defaults}, `maxRequestsPerSecond` "
             f"{p['budget_rps']:g}, observed for {p['observed_s']:.0f} s. The simulator "
-            "timestamps every request it answers.",
+            "timestamps every request as it arrives.",
             "",
             f"* Requests seen: {p['requests']:,}. Busiest 1-second window: "
             f"**{p['max_per_second_fixed']}** requests aligned to whole seconds ({verdict} the "
