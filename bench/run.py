@@ -494,9 +494,10 @@ def markdown(results: dict[str, Any], plotted: bool) -> str:
         "unpaced, then exit). `process wall s` runs from start to exit (start-up and "
         "migrations, ~10 s under this load, included) and `entities/s (process)` is computed "
         "from it: the one figure that means the same for both providers. `cycle s (CLI)` is "
-        "the time the CLI's summary prints: the whole cycle for the incremental provider, but "
-        "**only the read (the walk of the API) for full sync**, whose one `Full` mutation "
-        "into the catalog comes after it and is not counted there. Requests are counted by the "
+        "the time the CLI's summary prints, the whole cycle; † marks full-sync rows measured "
+        "while that summary timed **only the read** (the walk of the API), leaving out the one "
+        "`Full` mutation into the catalog after it (fixed in `ingest --once` alongside this "
+        "benchmark). Requests are counted by the "
         "simulator and compared with the minimum possible (`bench/ingest.py`). Peak RSS and "
         "CPU are the service process's (`wait4`); the database starts empty and its size is "
         "taken after the cycle (SQLite: file + WAL; PostgreSQL: `pg_database_size`).",
