@@ -57,6 +57,22 @@ def test_ingest_once_completes_and_reports_figures(sim: SimulatorProcess, config
     assert refs == expectation.refs
 
 
+def test_full_sync_once_reports_the_whole_run_not_only_the_read(
+    sim: SimulatorProcess, tmp_path: Path
+) -> None:
+    import re
+
+    config = write_config(tmp_path, sim.base_url, SIM_TOKEN, mode="full")
+    done = cli("ingest", "--once", "--config", str(config))
+    assert done.returncode == 0, done.stderr
+    found = re.search(
+        r"([\d,]+) entities in ([\d.]+) s \(([\d,]+) requests; reading the API took ([\d.]+) s\)",
+        done.stdout,
+    )
+    assert found, done.stdout
+    assert float(found[2]) >= float(found[4])  # the write comes on top of the read
+
+
 @pytest.mark.parametrize("problem", ["unreachable", "wrong token"])
 def test_ingest_once_fails_with_exit_1_and_the_reason(
     sim: SimulatorProcess, tmp_path: Path, problem: str

@@ -94,6 +94,27 @@ def test_request_counts_are_per_endpoint_template(simulator: InProcessSimulator)
     assert admin.requests()["total"] == 0
 
 
+def test_recent_requests_carry_the_time_they_arrived(simulator: InProcessSimulator) -> None:
+    import time
+
+    import httpx
+
+    admin = simulator.admin
+    admin.reset_requests()
+    headers = {"Authorization": f"Bearer {simulator.app.config.token}"}
+    admin.settings(latency_ms=200)  # arrival, not answer: the latency is not in the stamp
+    try:
+        sent = []
+        for _ in range(3):
+            sent.append(time.time())
+            httpx.get(f"{simulator.base_url}/orgs", headers=headers)
+    finally:
+        admin.settings(latency_ms=0)
+    stamps = [entry["at"] for entry in admin.requests()["recent"]]
+    assert len(stamps) == 3
+    assert all(s <= at < s + 0.15 for s, at in zip(sent, stamps, strict=True))
+
+
 def test_huge_datasets_are_served_per_org_only() -> None:
     config = SimulatorConfig(orgs=10, projects=10, components=10_000)
     with InProcessSimulator(config) as big:

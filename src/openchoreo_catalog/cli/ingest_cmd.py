@@ -15,6 +15,7 @@ import contextlib
 import logging
 import signal
 import sys
+import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Annotated
@@ -80,10 +81,14 @@ def ingest(
                     return None
                 async with _show(progress):
                     if service.full is not None:
+                        # the whole run: the read (run.seconds) and the catalog write after it
+                        started = time.monotonic()
                         run = await service.full.run_once()
+                        took = time.monotonic() - started
                         return (
                             f"{service.provider_name}: {len(run.entities):,} entities in "
-                            f"{run.seconds:.1f} s ({run.requests:,} requests)"
+                            f"{took:.1f} s ({run.requests:,} requests; reading the API took "
+                            f"{run.seconds:.1f} s)"
                             + (", degraded: additions only, nothing removed" if run.degraded
                                else "")
                         )  # fmt: skip

@@ -14,7 +14,6 @@ from typing import Any, Self, TypeVar
 from urllib.parse import quote, urlencode, urlsplit
 
 import httpx
-from aiolimiter import AsyncLimiter
 from pydantic import TypeAdapter
 
 from openchoreo_catalog import __version__
@@ -27,6 +26,7 @@ from openchoreo_catalog.openchoreo.decode import (
 )
 from openchoreo_catalog.openchoreo.errors import OpenChoreoProtocolError, OpenChoreoUnavailable
 from openchoreo_catalog.openchoreo.keepalive import KeepAliveTransport
+from openchoreo_catalog.openchoreo.ratelimit import WindowRateLimiter
 from openchoreo_catalog.openchoreo.retry import RetryPolicy
 from openchoreo_catalog.openchoreo.stats import RequestStats
 from openchoreo_catalog.openchoreo.transport import ATTEMPTS, ENDPOINT, RetryingTransport
@@ -101,7 +101,7 @@ class BaseOpenChoreoClient:
         # than the API's answer does, and more with every connection added.
         inner = transport or KeepAliveTransport(max_connections=max_connections)
         limiter = (
-            AsyncLimiter(max_requests_per_second, 1.0)
+            WindowRateLimiter(max_requests_per_second)
             if max_requests_per_second is not None
             else None
         )

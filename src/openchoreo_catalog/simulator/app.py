@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import random
+import time
 from typing import Any
 
 import orjson
@@ -94,6 +95,7 @@ class SimulatorApp:
         await send_response(send, error_response(404, "NOT_FOUND", "Not found"))
 
     async def _api(self, request: Request, segments: list[str], send: Send) -> None:
+        arrived = time.time()
         found = api.match(segments)
         endpoint = f"{request.method} /api/v1{found[0].template if found else '/…'}"
         auth = self._auth(request)
@@ -105,11 +107,19 @@ class SimulatorApp:
         if delay > 0:
             await asyncio.sleep(delay / 1000)
         if "drop" in fired and drop_connection(send):
-            self.log.record(endpoint, request.method, request.path, request.query_string, 0, auth)
+            self.log.record(
+                endpoint, request.method, request.path, request.query_string, 0, auth, at=arrived
+            )
             return
         response = self._answer(request, found, fired, auth, continuing)
         self.log.record(
-            endpoint, request.method, request.path, request.query_string, response.status, auth
+            endpoint,
+            request.method,
+            request.path,
+            request.query_string,
+            response.status,
+            auth,
+            at=arrived,
         )
         await send_response(send, response)
 
