@@ -1,0 +1,5 @@
+"""placeholder"""
+
+
+def run() -> tuple[bool, str]:
+    return False, "not written yet"
