@@ -63,7 +63,7 @@ def run() -> tuple[bool, str]:
         database = work / "catalog.sqlite"
         sim = simulator(**DATASET)
         try:
-            total = len(expected(sim.admin.dataset()).refs)
+            total = len(expected(chaos_check.dataset(sim.admin)).refs)
             config = write_config(work / "app-config.yaml", sim.url, str(database), chunkSize=512)
             service = Service(config, work / "serve").spawn()
             kills = in_startup = 0
