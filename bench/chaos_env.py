@@ -9,6 +9,7 @@ the child). Waiting is always polling with a deadline, never a fixed sleep.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -153,7 +154,8 @@ class Service:
             self.process.wait()
 
     def stop(self, timeout: float = 60.0) -> int:
-        """SIGTERM and wait (SIGKILL after ``timeout``); the exit status."""
+        """SIGTERM and wait (SIGKILL after ``timeout``); the exit status. With ``CHAOS_LOGS``
+        set to a directory, the logs of every run are kept there for a post-mortem."""
         process = self.process
         if process is None:
             return 0
@@ -164,6 +166,11 @@ class Service:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+        keep = os.environ.get("CHAOS_LOGS")
+        if keep:
+            Path(keep).mkdir(parents=True, exist_ok=True)
+            for path in self.logs.parent.glob(f"{self.logs.name}.*"):
+                shutil.copy(path, Path(keep) / f"{self.logs.parent.name}-{path.name}")
         return process.returncode
 
     def tail(self, run: int, chars: int = 1500) -> str:
