@@ -10,6 +10,7 @@ entities from ``/__admin/dataset`` by rules of its own.
 from __future__ import annotations
 
 import asyncio
+import itertools
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +20,7 @@ from sqlalchemy import func, select
 from chaos_env import PROVIDER
 from openchoreo_catalog.db import Database
 from openchoreo_catalog.db.tables.catalog import entities
-from openchoreo_catalog.ingestion.tables import bookkeeping, ingestions, marks
+from openchoreo_catalog.ingestion.tables import bookkeeping, bursts, ingestions, marks
 from openchoreo_catalog.simulator import AdminClient
 from openchoreo_catalog.simulator.oracle import expected, mismatches, ref_of
 
@@ -161,3 +162,42 @@ def cycle(database: str, ingestion_id: str) -> CycleRecord:
 def verdict(problems: list[str]) -> str:
     """The first few differences, for a FAIL line."""
     return "; ".join(problems[:3]) + (f" (+{len(problems) - 3} more)" if len(problems) > 3 else "")
+
+
+@dataclass(frozen=True)
+class BurstRow:
+    holder: str
+    started_at: float
+    ended_at: float | None
+    outcome: str
+
+
+async def _bursts(url: str) -> list[BurstRow]:
+    db = Database.from_url(url)
+    try:
+        async with db.read() as conn:
+            rows = await conn.execute(
+                select(bursts.c.holder, bursts.c.started_at, bursts.c.ended_at, bursts.c.outcome)
+                .where(bursts.c.provider_name == PROVIDER)
+                .order_by(bursts.c.started_at)
+            )
+            return [BurstRow(*row) for row in rows]
+    finally:
+        await db.dispose()
+
+
+def burst_log(database: str) -> list[BurstRow]:
+    """The engine's burst log (who burst when), oldest first."""
+    return asyncio.run(_bursts(async_url(database)))
+
+
+def overlaps(rows: list[BurstRow]) -> list[str]:
+    """Pairs of bursts that overlapped in time, and bursts never closed."""
+    problems = [f"burst of {row.holder} never closed" for row in rows if row.ended_at is None]
+    for before, after in itertools.pairwise(rows):
+        if before.ended_at is not None and after.started_at < before.ended_at:
+            problems.append(
+                f"{after.holder} started {before.ended_at - after.started_at:.3f} s before "
+                f"{before.holder} ended"
+            )
+    return problems
