@@ -10,7 +10,7 @@ ground truth entity by entity, and prints one line::
 Usage (from the repository root, after ``make venv services``)::
 
     .venv/bin/python bench/chaos.py                 # every scenario (≤ 15 minutes)
-    .venv/bin/python bench/chaos.py --only churn    # one scenario
+    .venv/bin/python bench/chaos.py --only churn    # one scenario (a unique prefix will do)
     .venv/bin/python bench/chaos.py --list
 
 Exit status: 0 when every scenario passed, 1 otherwise.
@@ -59,17 +59,34 @@ def _run(name: str, scenario: Scenario) -> bool:
     return passed
 
 
+def _resolve(name: str, names: list[str]) -> str:
+    """A scenario's name from itself or a unique prefix (``--only kill``)."""
+    if name in names:
+        return name
+    found = [n for n in names if n.startswith(name.lower())]
+    if len(found) != 1:
+        raise ValueError(
+            f"--only {name!r}: expected one of {', '.join(names)} (or a unique prefix)"
+        )
+    return found[0]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     names = [name for name, _ in SCENARIOS]
-    parser.add_argument("--only", action="append", choices=names, metavar="NAME",
-                        help=f"run only this scenario (repeatable): {', '.join(names)}")  # fmt: skip
+    parser.add_argument("--only", action="append", metavar="NAME", default=[],
+                        help=f"run only this scenario (repeatable; a unique prefix will do): "
+                             f"{', '.join(names)}")  # fmt: skip
     parser.add_argument("--list", action="store_true", help="list the scenarios and exit")
     args = parser.parse_args(argv)
     if args.list:
         print("\n".join(names))
         return 0
-    chosen = [(n, s) for n, s in SCENARIOS if not args.only or n in args.only]
+    try:
+        wanted = {_resolve(name, names) for name in args.only}
+    except ValueError as error:
+        parser.error(str(error))
+    chosen = [(n, s) for n, s in SCENARIOS if not wanted or n in wanted]
     began = time.monotonic()
     results = [_run(name, scenario) for name, scenario in chosen]
     print(
