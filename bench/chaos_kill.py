@@ -4,7 +4,7 @@ every page committed exactly once.
 
 Kill moments are spread over the cycle: each kill has a random progress target (a share of
 the entities) and fires a random fraction of a second after the cycle passes it — so kills
-land in page fetches, page commits and the sweep; when a restart finds its target already
+land in page fetches and page commits; when a restart finds its target already
 passed, the kill comes at a random instant of the start-up instead (migrations, first tick).
 
 A killed replica's lease would block its successor for ``burstLength`` + 60 s; the script
@@ -65,6 +65,7 @@ def run() -> tuple[bool, str]:
         work = Path(tmp)
         database = work / "catalog.sqlite"
         sim = simulator(**DATASET)
+        service: Service | None = None
         try:
             total = APPROXIMATE_TOTAL
             config = write_config(work / "app-config.yaml", sim.url, str(database), chunkSize=512)
@@ -101,6 +102,8 @@ def run() -> tuple[bool, str]:
             count, problems = chaos_check.differences(str(database), sim.admin)
             record = chaos_check.cycle(str(database), detail["current"]["id"])
         finally:
+            if service is not None:
+                service.stop()
             sim.stop()
     figures = (
         f"{kills} kills ({in_startup} in start-up), {count:,} entities "
