@@ -42,8 +42,9 @@ SCENARIOS: list[tuple[str, Scenario]] = [
     ("source outage", chaos_outage.run),
     ("database outage", chaos_dbdown.run),
     ("replicas", chaos_replicas.run),
-    # ── hostile input: the lead registers it here, e.g.
-    #    ("hostile input", chaos_hostile.run_hostile),   # from bench/chaos_hostile.py
+    # ── HOSTILE INPUT goes here (bench/chaos_hostile.py, written separately): add
+    #    `import chaos_hostile` to the imports above and this entry:
+    #    ("hostile input", chaos_hostile.run_hostile),
 ]
 
 
