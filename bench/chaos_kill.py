@@ -107,7 +107,8 @@ def run() -> tuple[bool, str]:
             sim.stop()
     figures = (
         f"{kills} kills ({in_startup} in start-up), {count:,} entities "
-        f"{'exact' if not problems else 'NOT exact'}, {record.pages_applied_twice} pages "
+        f"{'exact' if not problems else 'NOT exact'} ({record.entities_seen:,} emitted), "
+        f"{record.pages_applied_twice} pages "
         f"applied twice ({record.marks} marks 0..{record.marks - 1} once each at "
         f"{record.positions} distinct positions), "
         f"{minutes(time.monotonic() - began)}"
