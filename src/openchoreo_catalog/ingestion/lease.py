@@ -11,6 +11,11 @@ a page under someone else's lease.
 
 A lease lasts ``burst_length + margin`` from its last renewal, so a replica that dies frees
 its providers that long after its last page.
+
+A release that fails (the database went away mid-tick) leaves the row held by this replica.
+The lease is still ours, so the next :meth:`Leases.acquire` renews it under the same fencing
+value instead of waiting out its expiry — otherwise a few seconds of database outage would
+idle the provider for ``burst_length + margin`` (six minutes at the largest burst length).
 """
 
 from __future__ import annotations
@@ -77,9 +82,16 @@ class Leases:
         self.db = db
         self.clock = clock
         self.replica = replica
+        self._unreleased: dict[str, Lease] = {}
+        """Leases whose release failed: still ours until they expire or are taken over."""
 
     async def acquire(self, provider: str, duration: float) -> Lease | None:
         """The provider's lease for ``duration`` seconds, or None when another holds it."""
+        kept = self._unreleased.pop(provider, None)
+        if kept is not None:
+            renewed = await self._reclaim(kept, duration)
+            if renewed is not None:
+                return renewed
         holder = f"{self.replica}/{uuid.uuid4().hex[:8]}"
 
         async def attempt(conn: AsyncConnection) -> Lease | None:
@@ -109,8 +121,18 @@ class Leases:
 
         return await self.db.run(attempt, operation=f"acquire the lease of provider {provider}")
 
+    async def _reclaim(self, kept: Lease, duration: float) -> Lease | None:
+        """Renew a lease this replica failed to release; None if it was taken over since."""
+        renewed = Lease(kept.provider, kept.holder, kept.fencing, duration, self.clock)
+        try:
+            await self.db.run(renewed.check, operation=f"reclaim the lease of {kept.provider}")
+        except LeaseLost:
+            return None
+        return renewed
+
     async def release(self, lease: Lease) -> None:
-        """Give the lease up (a no-op when it was already taken over)."""
+        """Give the lease up (a no-op when it was already taken over). If the database
+        cannot be reached the lease is remembered, and the next :meth:`acquire` reclaims it."""
 
         async def release(conn: AsyncConnection) -> None:
             await conn.execute(
@@ -123,4 +145,8 @@ class Leases:
                 .values(holder=None, expires_at=0.0)
             )
 
-        await self.db.run(release, operation=f"release the lease of provider {lease.provider}")
+        try:
+            await self.db.run(release, operation=f"release the lease of provider {lease.provider}")
+        except Exception:
+            self._unreleased[lease.provider] = lease
+            raise
