@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import bisect
+import itertools
 import time
 
 import pytest
@@ -37,7 +38,22 @@ async def test_no_second_holds_more_than_the_budget_even_from_idle() -> None:
     await asyncio.gather(*(worker(5) for _ in range(9)))  # 45 requests, 9 in flight
     elapsed = time.monotonic() - started
     assert busiest_window(stamps) == 20
-    assert 2.0 <= elapsed < 3.0  # 20 at once, 20 a second later, 5 a second after that
+    assert 44 * 0.05 <= elapsed < 3.0  # one start every 50 ms: 44 gaps
+
+
+async def test_starts_are_spaced_evenly_not_sent_in_bunches() -> None:
+    """A whole window's budget at once arrives bunched with the next window's first
+    requests whenever some are delayed on the way (the server saw 24 in a second at 20)."""
+    limiter = WindowRateLimiter(20)
+    stamps: list[float] = []
+
+    async def worker() -> None:
+        await limiter.acquire()
+        stamps.append(time.monotonic())
+
+    await asyncio.gather(*(worker() for _ in range(10)))
+    gaps = [later - earlier for earlier, later in itertools.pairwise(stamps)]
+    assert min(gaps) >= 0.05 - 0.002  # the event loop's clock resolution
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,12 @@ lets a request start only when fewer than ``capacity`` started within the last `
 Times are taken when a request is let through, after any sleep, so a late wake-up can
 never squeeze an extra request into a window. Waiters queue on a lock, first come first
 served, and only the head of the queue sleeps.
+
+Starts are also spaced at least ``period / capacity`` apart (50 ms at 20 per second): a
+window's whole budget sent at once reaches the server bunched with the next window's
+first requests whenever the network or the server delays a few, and the server saw 24 in
+one sliding second against a budget of 20. Evenly spaced starts leave every request that
+slack.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ class WindowRateLimiter:
             raise ValueError("the rate must be positive")
         self.capacity = max(1, math.floor(rate))
         self.period = max(1.0, self.capacity / rate)
+        self.spacing = self.period / self.capacity
         self._clock = clock
         self._starts: deque[float] = deque()
         self._lock = asyncio.Lock()
@@ -43,7 +50,9 @@ class WindowRateLimiter:
                 starts = self._starts
                 while starts and now - starts[0] >= self.period:
                     starts.popleft()
-                if len(starts) < self.capacity:
+                gap_ends = starts[-1] + self.spacing if starts else now
+                if len(starts) < self.capacity and gap_ends <= now:
                     starts.append(now)
                     return
-                await asyncio.sleep(starts[0] + self.period - now)
+                window_ends = starts[0] + self.period if len(starts) >= self.capacity else now
+                await asyncio.sleep(max(window_ends, gap_ends) - now)
