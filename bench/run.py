@@ -557,11 +557,12 @@ def markdown(results: dict[str, Any], plotted: bool) -> str:
             f"**{p['max_per_second_fixed']}** requests aligned to whole seconds ({verdict} the "
             f"budget of {p['budget_rps']:g}), {p['max_per_second_sliding']} in the busiest "
             "sliding 1-second window. The client lets at most the budget start in any second "
-            "by its own clock (`openchoreo/ratelimit.py`); the simulator stamps arrivals, so a "
-            "sliding window there can catch one or two more when a request waited longer "
-            "between being let through and reaching the server than the one a second after "
-            "it. Before that limiter, a leaky bucket let every burst's fresh client send up "
-            "to twice the budget in its first second (34 requests at a budget of 20).",
+            "by its own clock, spaced 1/budget apart (`openchoreo/ratelimit.py`); the "
+            "simulator stamps arrivals, so a sliding window there could only catch more if "
+            "the way to the server compressed that spacing. Before that limiter, a leaky "
+            "bucket let every burst's fresh client send up to twice the budget in its first "
+            "second (34 requests at a budget of 20), and a window's budget sent at once still "
+            "showed 24 in a sliding second at the simulator.",
             "* Bursts (from the management API's burst log and the cycle's marks): "
             + (
                 "every burst stopped at the first page boundary after `burstLength`."
