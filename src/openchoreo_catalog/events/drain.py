@@ -20,9 +20,13 @@ A batch is processed like this:
 
 A group whose payload a handler now rejects as malformed (``ValueError``; the ingress checked
 it, so only a change of configuration can cause this) is dropped with an error line, as is
-an event on a topic no provider handles any more. Everything else is retried until it
-applies. Stopping lets the batch in flight finish (within a grace period; cancelled after
-it, its rows simply stay in the inbox).
+an event on a topic no provider handles any more. Everything else is retried, with backoff,
+up to ``max_attempts`` times; then it is dropped with an error line and counted (events only
+hasten what the next cycle does anyway, so a poison event must not be retried for ever).
+When a provider's merged write fails, each object's delta is written on its own, so one
+object that cannot be written does not hold back the rest of its batch. Stopping lets the
+batch in flight finish (within a grace period; cancelled after it, its rows simply stay in
+the inbox).
 """
 
 from __future__ import annotations
@@ -74,6 +78,8 @@ class DrainOptions:
     publish_timeout: float = 60.0
     backoff: tuple[float, ...] = BACKOFF
     grace: float = 20.0
+    max_attempts: int = 10
+    """Failed attempts after which an event is dropped (~40 minutes with the backoff)."""
 
 
 class InboxDrainer:
@@ -232,6 +238,7 @@ class InboxDrainer:
 
         await asyncio.gather(*(read(group) for group in groups))
         await self._apply(groups)
+        self._give_up(groups)
         now = self.clock.now()
         await self.db.run(
             lambda conn: self._settle(conn, groups, now, lease),
@@ -279,7 +286,7 @@ class InboxDrainer:
         except ValueError as error:
             group.outcome, group.error = "dropped", str(error)
         except Exception as error:
-            group.outcome, group.error = "failed", f"{type(error).__name__}: {error}"
+            _fail(group, error)
         else:
             group.outcome = "read"
 
@@ -296,11 +303,39 @@ class InboxDrainer:
             try:
                 await self.publisher.apply(provider, added, removed)
             except Exception as error:
-                for group in merge.groups:
-                    group.outcome, group.error = "failed", f"{type(error).__name__}: {error}"
+                if len(merge.groups) == 1:
+                    _fail(merge.groups[0], error)
+                else:
+                    await self._apply_one_by_one(provider, merge.groups)
         for group in groups:
             if group.outcome == "read":
                 group.outcome = "applied"
+
+    async def _apply_one_by_one(self, provider: str, groups: Sequence[_Group]) -> None:
+        """Write each group's own delta for ``provider``: only those that fail stay failed."""
+        for group in groups:
+            if group.outcome != "read":
+                continue
+            merge = _Merge()
+            for delta in group.deltas:
+                if delta.provider == provider:
+                    merge.add(group, delta)
+            added, removed = merge.result()
+            try:
+                await self.publisher.apply(provider, added, removed)
+            except Exception as error:
+                _fail(group, error)
+
+    def _give_up(self, groups: Sequence[_Group]) -> None:
+        """Drop the failed groups whose newest event has had its last attempt."""
+        for group in groups:
+            attempts = group.rows[-1].attempts + 1
+            if group.outcome == "failed" and attempts >= self.options.max_attempts:
+                group.outcome = "dropped"
+                group.error = (
+                    f"gave up after {attempts} failed attempts (the next cycle reconciles "
+                    f"the object): {group.error}"
+                )
 
     async def _settle(
         self, conn: AsyncConnection, groups: Sequence[_Group], now: float, lease: Lease | None
@@ -336,12 +371,17 @@ class InboxDrainer:
                     extra={"topic": topic, "events": len(group.rows), "error": group.error},
                 )
             else:
+                self.metrics.dropped(topic, len(group.rows))
                 logger.error(
                     "event dropped",
                     extra={"topic": topic, "events": len(group.rows), "error": group.error},
                 )
         removed = sum(len(g.rows) for g in groups if g.outcome in ("applied", "dropped"))
         self.pending = max(0, self.pending - removed)
+
+
+def _fail(group: _Group, error: Exception) -> None:
+    group.outcome, group.error = "failed", f"{type(error).__name__}: {error}"
 
 
 class _Merge:

@@ -1,6 +1,7 @@
 """The event inbox's OpenTelemetry instruments (exported at ``GET /metrics``).
 
-* ``catalog_events.accepted`` / ``.applied`` / ``.failed`` — counters per ``topic``;
+* ``catalog_events.accepted`` / ``.applied`` / ``.failed`` / ``.dropped`` — counters per
+  ``topic`` (dropped: malformed now, no provider for the topic, or out of attempts);
 * ``catalog_events.pending`` — rows in the inbox (this replica's latest estimate);
 * ``catalog_events.delay`` — seconds from acceptance to the delta's commit.
 
@@ -32,6 +33,11 @@ class EventMetrics:
             unit="{event}",
             description="Failed attempts to apply an event (it is retried later)",
         )
+        self._dropped = meter.create_counter(
+            "catalog_events.dropped",
+            unit="{event}",
+            description="Events dropped unapplied (malformed, unhandled topic, out of attempts)",
+        )
         self._delay = meter.create_histogram(
             "catalog_events.delay",
             unit="s",
@@ -62,3 +68,6 @@ class EventMetrics:
 
     def failed(self, topic: str, count: int) -> None:
         self._failed.add(count, {"topic": topic})
+
+    def dropped(self, topic: str, count: int) -> None:
+        self._dropped.add(count, {"topic": topic})
