@@ -470,6 +470,28 @@ def merge(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
+def _provenance(results: dict[str, Any]) -> str:
+    """When the throughput rows were measured (runs merge, so they may differ) and how busy
+    the machine was then."""
+    rows = results.get("throughput", [])
+    if not rows:
+        return ""
+    by_date: dict[str, list[str]] = {}
+    for row in rows:
+        sizes = by_date.setdefault(row.get("date", "an unrecorded date")[:10], [])
+        if row["size"] not in sizes:
+            sizes.append(row["size"])
+    when = "; ".join(f"{', '.join(sizes)} on {date}" for date, sizes in sorted(by_date.items()))
+    loads = [row["load"] for row in rows if row.get("load") is not None]
+    busiest = max(loads, default=0.0)
+    machine = (
+        f"the machine was otherwise quiet (load average at most {busiest:.1f} in any run)"
+        if busiest < 2
+        else f"**the machine was shared** (load average up to {busiest:.1f}): wall times are noisy"
+    )
+    return f"Throughput rows measured: {when}; {machine}."
+
+
 def markdown(results: dict[str, Any], plotted: bool) -> str:
     """The RESULTS.md section, from the (merged) results."""
     meta = results["meta"]
@@ -485,19 +507,24 @@ def markdown(results: dict[str, Any], plotted: bool) -> str:
         f"Last run {meta['date']}, {meta['machine']['cores']} cores, "
         f"{meta['machine']['memory']}, Python {meta['machine']['python']}, commit "
         f"`{meta['machine']['commit']}`. Load average at the start {meta['load_start']:.1f}, "
-        f"at the end {meta['load_end']:.1f}; **the machine was shared with other sessions' "
-        "tests and benchmarks**, so wall times are noisy: the `CPU s` column is the service "
-        "process's own CPU time, and `load avg` the 1-minute load average during each run.",
+        f"at the end {meta['load_end']:.1f}. {_provenance(results)} The `CPU s` column is the "
+        "service process's own CPU time, and `load avg` the 1-minute load average during each "
+        "run: on a busy machine compare CPU seconds, not wall times.",
         "",
         "Two processes over loopback: `openchoreo-catalog simulate` and the service "
         "(`openchoreo-catalog ingest --once`, the service's one-shot mode: one complete cycle, "
         "unpaced, then exit). `process wall s` runs from start to exit (start-up and "
         "migrations, ~10 s under this load, included) and `entities/s (process)` is computed "
         "from it: the one figure that means the same for both providers. `cycle s (CLI)` is "
-        "the time the CLI's summary prints, the whole cycle; † marks full-sync rows measured "
-        "while that summary timed **only the read** (the walk of the API), leaving out the one "
-        "`Full` mutation into the catalog after it (fixed in `ingest --once` alongside this "
-        "benchmark). Requests are counted by the "
+        "the time the CLI's summary prints, the whole cycle"
+        + (
+            "; † marks full-sync rows measured while that summary timed **only the read** (the "
+            "walk of the API), leaving out the one `Full` mutation into the catalog after it "
+            "(fixed in `ingest --once` alongside this benchmark)"
+            if any(r.get("cli_read_only") for r in results.get("throughput", []))
+            else ""
+        )
+        + ". Requests are counted by the "
         "simulator and compared with the minimum possible (`bench/ingest.py`). Peak RSS and "
         "CPU are the service process's (`wait4`); the database starts empty and its size is "
         "taken after the cycle (SQLite: file + WAL; PostgreSQL: `pg_database_size`).",
