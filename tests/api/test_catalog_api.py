@@ -245,3 +245,21 @@ async def test_oversized_bodies_are_refused(loaded: Database, api: httpx.AsyncCl
         f"{BASE}/entities/by-refs", json={"entityRefs": refs[:20_000]}, headers=AUTH
     )
     assert too_many.status_code == 400
+
+
+async def test_a_listing_that_cannot_start_is_an_error_response_not_a_cut_200(
+    loaded: Database, api: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    streamed = await api.get(f"{BASE}/entities")
+    assert streamed.status_code == 200
+    assert len(streamed.json()) == 14, "the unbounded listing streams every entity"
+    async with loaded.transaction() as conn:  # the catalog's table gone: the query fails
+        await conn.exec_driver_sql("ALTER TABLE catalog_entities RENAME TO catalog_hidden")
+    try:
+        response = await api.get(f"{BASE}/entities")
+    finally:
+        async with loaded.transaction() as conn:
+            await conn.exec_driver_sql("ALTER TABLE catalog_hidden RENAME TO catalog_entities")
+    assert response.status_code == 500
+    assert response.json()["error"]["message"] == "Internal server error"
+    assert any(r.getMessage() == "database failure" for r in caplog.records)

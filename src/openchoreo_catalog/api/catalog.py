@@ -106,7 +106,7 @@ async def entities(request: Request, catalog: CatalogStore = Store) -> Response:
         fields=fields,
     )
     if limit is None:
-        return streamed_array(listing)
+        return await streamed_array(listing)
     items = [item async for item in listing]
     headers = {}
     if len(items) > limit:
