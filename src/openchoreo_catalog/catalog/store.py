@@ -19,7 +19,7 @@ next page while the database (in its own thread, for SQLite) writes the current 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
 
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -85,7 +85,7 @@ class CatalogStore:
         limit: int | None = None,
         offset: int = 0,
         fields: list[str] | None = None,
-    ) -> AsyncIterator[str]:
+    ) -> AsyncGenerator[str, None]:
         """The legacy ``GET /entities`` listing, streamed."""
         return queries.list_entities(
             self.db, selection=selection, order=order, limit=limit, offset=offset, fields=fields

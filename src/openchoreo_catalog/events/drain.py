@@ -306,23 +306,26 @@ class InboxDrainer:
                 if len(merge.groups) == 1:
                     _fail(merge.groups[0], error)
                 else:
-                    await self._apply_one_by_one(provider, merge.groups)
+                    await self._apply_one_by_one(provider, merge)
         for group in groups:
             if group.outcome == "read":
                 group.outcome = "applied"
 
-    async def _apply_one_by_one(self, provider: str, groups: Sequence[_Group]) -> None:
-        """Write each group's own delta for ``provider``: only those that fail stay failed."""
-        for group in groups:
+    async def _apply_one_by_one(self, provider: str, batch: _Merge) -> None:
+        """Write each group's own delta for ``provider``: only those that fail stay failed.
+        A ref another group of the batch adds is still not removed (as in the merged write)."""
+        for group in {id(group): group for group in batch.groups}.values():
             if group.outcome != "read":
                 continue
-            merge = _Merge()
+            own = _Merge()
             for delta in group.deltas:
                 if delta.provider == provider:
-                    merge.add(group, delta)
-            added, removed = merge.result()
+                    own.add(group, delta)
+            added, removed = own.result()
             try:
-                await self.publisher.apply(provider, added, removed)
+                await self.publisher.apply(
+                    provider, added, [ref for ref in removed if ref not in batch.added]
+                )
             except Exception as error:
                 _fail(group, error)
 

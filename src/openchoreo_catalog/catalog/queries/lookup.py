@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, null, select
@@ -96,7 +96,7 @@ async def list_entities(
     limit: int | None = None,
     offset: int = 0,
     fields: list[str] | None = None,
-) -> AsyncIterator[str]:
+) -> AsyncGenerator[str, None]:
     """The legacy listing: every matching entity (or a ``limit``/``offset`` window of them).
 
     Ordered by ref, or by the ``order`` fields (their least value, missing values last)
