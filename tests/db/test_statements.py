@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, event, func, select
 
 from openchoreo_catalog.db import Database, execute_in, insert_ignore, select_in, upsert
-from openchoreo_catalog.db.bulk import BulkInsert
+from openchoreo_catalog.db.bulk import ROW_QUANTUM, BulkInsert, statement_sizes
 from openchoreo_catalog.db.limits import chunk_size, chunked, max_binds
 from openchoreo_catalog.db.tables.catalog import entities
 
@@ -94,3 +94,50 @@ async def test_bulk_upsert_and_flat_rows(database: Database) -> None:
     assert hashes["u350"] == "second"  # overwritten: the uid of the conflicting row stays
     assert hashes["x799"] == "second"
     assert "x350" not in hashes
+
+
+def test_statement_sizes_are_few_shapes_that_cover_every_row() -> None:
+    shapes: set[int] = set()
+    for rows in range(2_100):
+        sizes = statement_sizes(rows, 500)
+        tail = rows - sum(sizes)
+        assert 0 <= tail < ROW_QUANTUM
+        assert all(size == 500 or size % ROW_QUANTUM == 0 for size in sizes)
+        shapes.update(sizes)
+    assert shapes == {500, *range(ROW_QUANTUM, 500, ROW_QUANTUM)}
+
+
+async def test_bulk_inserts_of_any_size_write_every_row_with_few_statement_shapes(
+    database: Database,
+) -> None:
+    """Every row count lands whole (multi-row statements plus a single-row tail), and the
+    statements sent are a handful of shapes, not one per count (drivers cache each shape)."""
+    columns = ("uid", "ref", "provider", "hash", "body")
+    insert = BulkInsert(entities, columns)
+    sent: set[str] = set()
+
+    def record(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
+        if statement.startswith("INSERT INTO catalog_entities"):
+            sent.add(statement)
+
+    event.listen(database.engine.sync_engine, "before_cursor_execute", record)
+    try:
+        start = 0
+        for count in (1, 63, 64, 65, 130, 499, 500, 501, 1_077):
+            rows = [
+                (f"u{i}", f"location:default/l{i}", "p", "h", "{}")
+                for i in range(start, start + count)
+            ]
+            flat = [value for row in rows for value in row]
+            async with database.transaction() as conn:
+                if count % 2:
+                    await insert.run(conn, rows, bind_limit=database.bind_limit)
+                else:
+                    await insert.run_flat(conn, flat, bind_limit=database.bind_limit)
+            start += count
+    finally:
+        event.remove(database.engine.sync_engine, "before_cursor_execute", record)
+    assert set(await _hashes(database)) == {f"u{i}" for i in range(start)}
+    if database.dialect != "mysql":  # MySQL always sends single-row executemany
+        # 500, 64, 128, 448 row statements and the single-row tail
+        assert len(sent) == 5
