@@ -239,6 +239,7 @@ def one_cycle(
         "db_bytes": db_bytes,
         "load": max(load, os.getloadavg()[0]),
         "date": today(),
+        "commit": current_commit(),
     }
     say(
         f"  {label}: {row['entities']:,} entities in {row['cycle_s']:.1f} s "
@@ -433,8 +434,19 @@ def machine() -> dict[str, Any]:
     if meminfo.exists():
         kib = int(meminfo.read_text().split("MemTotal:")[1].split()[0])
         mem = f"{kib / 2**20:.0f} GiB"
+    return {
+        "cores": os.cpu_count(),
+        "memory": mem,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "commit": current_commit(),
+    }
+
+
+def current_commit() -> str:
+    """The checked-out commit (short), or "" outside a git checkout."""
     try:
-        commit = subprocess.run(
+        return subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"],
             capture_output=True,
             text=True,
@@ -442,14 +454,7 @@ def machine() -> dict[str, Any]:
             cwd=BENCH_DIR,
         ).stdout.strip()
     except OSError:
-        commit = ""
-    return {
-        "cores": os.cpu_count(),
-        "memory": mem,
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "commit": commit,
-    }
+        return ""
 
 
 def merge(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
@@ -476,12 +481,15 @@ def _provenance(results: dict[str, Any]) -> str:
     rows = results.get("throughput", [])
     if not rows:
         return ""
-    by_date: dict[str, list[str]] = {}
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for row in rows:
-        sizes = by_date.setdefault(row.get("date", "an unrecorded date")[:10], [])
-        if row["size"] not in sizes:
-            sizes.append(row["size"])
-    when = "; ".join(f"{', '.join(sizes)} on {date}" for date, sizes in sorted(by_date.items()))
+        when = (row.get("date", "an unrecorded date")[:10], row.get("commit", ""))
+        groups.setdefault(when, []).append(row)
+    when = "; ".join(
+        f"{_sizes_of(group, rows)} on {date}"
+        + (f" at `{commit}`" if commit else " (commit not recorded)")
+        for (date, commit), group in sorted(groups.items())
+    )
     loads = [row["load"] for row in rows if row.get("load") is not None]
     busiest = max(loads, default=0.0)
     machine = (
@@ -490,6 +498,17 @@ def _provenance(results: dict[str, Any]) -> str:
         else f"**the machine was shared** (load average up to {busiest:.1f}): wall times are noisy"
     )
     return f"Throughput rows measured: {when}; {machine}."
+
+
+def _sizes_of(group: list[dict[str, Any]], rows: list[dict[str, Any]]) -> str:
+    """The sizes a group of rows covers, naming the providers where it has only some of a
+    size's rows (the others were measured at another time)."""
+    labels: list[str] = []
+    for size in dict.fromkeys(row["size"] for row in group):
+        mine = {row["provider"] for row in group if row["size"] == size}
+        every = {row["provider"] for row in rows if row["size"] == size}
+        labels.append(size if mine == every else f"{size} ({', '.join(sorted(mine))})")
+    return ", ".join(labels)
 
 
 def markdown(results: dict[str, Any], plotted: bool) -> str:
