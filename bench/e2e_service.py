@@ -2,9 +2,10 @@
 
 Used by ``bench/run.py``. The service runs as the ``openchoreo-catalog`` CLI (``python -m
 openchoreo_catalog``) in a child process of its own, so its peak RSS and CPU time are its
-own: both come from ``wait4``'s resource usage when the child exits (``ru_maxrss`` is the
-child's VmHWM). Output goes to files, never pipes, so a chatty child cannot block on a full
-pipe while we wait for it.
+own: CPU time from ``wait4``'s resource usage when the child exits, peak RSS from the child's
+``VmHWM`` read while it runs (``wait4``'s ``ru_maxrss`` would count this runner's memory
+too: see ``bench/peak_rss.py``). Output goes to files, never pipes, so a chatty child cannot
+block on a full pipe while we wait for it.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from typing import Any
 
 import httpx
 import yaml
+
+from peak_rss import peak_rss_mib
 
 TOKEN = "bench-token-0123456789"
 ADMIN_TOKEN = "bench-admin-token-0123456789"
@@ -197,7 +200,9 @@ class Child:
         minute ``on_tick`` gets the child's latest progress (long runs say how far they are)."""
         deadline = time.monotonic() + timeout
         tick = time.monotonic() + TICK
+        peak = 0.0
         while True:
+            peak = max(peak, peak_rss_mib(self.process.pid) or 0.0)
             if on_tick is not None and time.monotonic() > tick:
                 tick += TICK
                 on_tick(self.progress())
@@ -220,7 +225,7 @@ class Child:
             returncode=self.process.returncode,
             wall=wall,
             cpu=usage.ru_utime + usage.ru_stime,
-            peak_rss_mb=usage.ru_maxrss / 1024,
+            peak_rss_mb=peak,
             stdout=self.stdout(),
             stderr=self.stderr(),
         )

@@ -40,6 +40,7 @@ from entities import generate
 from openchoreo_catalog.db import Database, SqliteTuning
 from openchoreo_catalog.ingestion import IncrementalOptions, IngestionEngine
 from openchoreo_catalog.ingestion.protocol import Burst, JsonValue, PageResult
+from peak_rss import own_peak_rss_mib
 
 POSTGRES_ADMIN = os.environ.get(
     "OPENCHOREO_BENCH_POSTGRES", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
@@ -132,7 +133,6 @@ async def measure(backend: str, total: int, page: int) -> dict[str, Any]:
         cpu = _cpu_seconds() - cpu_began
         assert summary.completed, summary.error
         assert summary.entities == total, summary
-    rss_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {
         "backend": backend,
         "entities": total,
@@ -144,7 +144,7 @@ async def measure(backend: str, total: int, page: int) -> dict[str, Any]:
         "cpu_us_per_entity": round(cpu / total * 1e6),
         "statements": statements,
         "statements_per_page": round(statements / summary.pages, 2),
-        "peak_rss_mib": round(rss_kib / 1024, 1),
+        "peak_rss_mib": round(own_peak_rss_mib(), 1),
     }
 
 

@@ -51,6 +51,7 @@ from openchoreo_catalog.providers.openchoreo.incremental import (
 )
 from openchoreo_catalog.simulator import SimulatorConfig, SimulatorProcess
 from openchoreo_catalog.simulator.admin_client import AdminClient
+from peak_rss import own_peak_rss_mib
 
 TOKEN = "bench-token-0123456789"
 PAGE_SIZE = 512
@@ -245,7 +246,7 @@ def one(args: argparse.Namespace) -> None:
     run = incremental_run if args.only == "incremental" else full_run
     result = asyncio.run(run(args.base_url, args.concurrency[0], args.store))
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    result["peak_rss_mb"] = usage.ru_maxrss / 1024
+    result["peak_rss_mb"] = own_peak_rss_mib()
     result["cpu"] = usage.ru_utime + usage.ru_stime
     print(json.dumps(result))
 
