@@ -11,7 +11,8 @@ What it measures (every run against ``openchoreo-catalog simulate`` in its own p
   (and ~1,000,000 with ``--large``), for the incremental and the full-sync provider
   (``openchoreo.mode: full``), on SQLite and PostgreSQL: cycle time, entities/s, API
   requests counted by the simulator against the minimum possible (``bench/ingest.py``'s
-  ``minimum``), the service's peak RSS and CPU time (``wait4``), and the database's size.
+  ``minimum``), the service's peak RSS (its own ``VmHWM``) and CPU time (``wait4``), and the
+  database's size.
 * **latency** — 20 ms and 100 ms per request (the simulator's ``--latency-ms``) with
   ``maxConcurrentRequests`` 5 and 50: cycle time against ``bench/ingest.py``'s lower bound
   ``max(S × L, N × L / C)``.
@@ -501,13 +502,13 @@ def _provenance(results: dict[str, Any]) -> str:
 
 
 def _sizes_of(group: list[dict[str, Any]], rows: list[dict[str, Any]]) -> str:
-    """The sizes a group of rows covers, naming the providers where it has only some of a
-    size's rows (the others were measured at another time)."""
+    """The sizes a group of rows covers, naming its rows (provider/backend) where it has only
+    some of a size's rows (the others were measured at another time)."""
     labels: list[str] = []
     for size in dict.fromkeys(row["size"] for row in group):
-        mine = {row["provider"] for row in group if row["size"] == size}
-        every = {row["provider"] for row in rows if row["size"] == size}
-        labels.append(size if mine == every else f"{size} ({', '.join(sorted(mine))})")
+        mine = [f"{r['provider']}/{r['backend']}" for r in group if r["size"] == size]
+        every = [r for r in rows if r["size"] == size]
+        labels.append(size if len(mine) == len(every) else f"{size} ({', '.join(mine)})")
     return ", ".join(labels)
 
 
@@ -544,8 +545,12 @@ def markdown(results: dict[str, Any], plotted: bool) -> str:
             else ""
         )
         + ". Requests are counted by the "
-        "simulator and compared with the minimum possible (`bench/ingest.py`). Peak RSS and "
-        "CPU are the service process's (`wait4`); the database starts empty and its size is "
+        "simulator and compared with the minimum possible (`bench/ingest.py`). Peak RSS is the "
+        "service process's own (`VmHWM`, read while it runs: `wait4`'s `ru_maxrss` would "
+        "count this runner's memory too, see `bench/peak_rss.py`; rows measured at "
+        "commits before `68d3d16` did count it, so a small figure there may be the runner's, "
+        "not the service's) and "
+        "CPU its own (`wait4`); the database starts empty and its size is "
         "taken after the cycle (SQLite: file + WAL; PostgreSQL: `pg_database_size`).",
     ]
     if results.get("throughput"):

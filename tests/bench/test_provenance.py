@@ -13,7 +13,13 @@ import run
 
 
 def _row(size: str, provider: str, date: str, commit: str | None) -> dict[str, Any]:
-    row: dict[str, Any] = {"size": size, "provider": provider, "date": date, "load": 0.5}
+    row: dict[str, Any] = {
+        "size": size,
+        "provider": provider,
+        "backend": "sqlite",
+        "date": date,
+        "load": 0.5,
+    }
     if commit is not None:
         row["commit"] = commit
     return row
@@ -28,7 +34,7 @@ def test_rows_are_grouped_by_date_and_commit_naming_providers_of_split_sizes() -
     ]
     line = run._provenance({"throughput": rows})
     assert line.startswith(
-        "Throughput rows measured: 1M (full) on 2026-12-07 (commit not recorded); "
-        "150k, 1M (incremental) on 2026-12-07 at `bbb`; "
+        "Throughput rows measured: 1M (full/sqlite) on 2026-12-07 (commit not recorded); "
+        "150k, 1M (incremental/sqlite) on 2026-12-07 at `bbb`; "
     )
     assert "otherwise quiet" in line
