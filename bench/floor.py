@@ -104,14 +104,8 @@ def fresh_database(directory: Path, name: str) -> sqlite3.Connection:
 
     asyncio.run(migrate())
     conn = sqlite3.connect(path, isolation_level=None)
-    for pragma in (
-        "journal_mode=WAL",
-        "synchronous=NORMAL",
-        f"cache_size=-{tuning.cache_size_kib}",
-        f"wal_autocheckpoint={tuning.wal_autocheckpoint_pages}",
-        "temp_store=MEMORY",
-    ):
-        conn.execute(f"PRAGMA {pragma}")
+    for pragma in tuning.pragmas(memory=False):
+        conn.execute(pragma)
     return conn
 
 

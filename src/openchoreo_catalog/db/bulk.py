@@ -81,18 +81,10 @@ class BulkInsert:
         if not rows:
             return
         dialect: Dialect = conn.dialect.name  # type: ignore[assignment]
-        width = len(self.columns)
         if dialect == "mysql":
             await conn.exec_driver_sql(self._sql(dialect, 1), list(rows))
             return
-        per_statement = min(self.rows_per_statement, chunk_size(bind_limit, width))
-        start = 0
-        for count in statement_sizes(len(rows), per_statement):
-            part = rows[start : start + count]
-            start += count
-            await conn.exec_driver_sql(self._sql(dialect, count), tuple(chain.from_iterable(part)))
-        if start < len(rows):
-            await conn.exec_driver_sql(self._sql(dialect, 1), list(rows[start:]))
+        await self.run_flat(conn, list(chain.from_iterable(rows)), bind_limit=bind_limit)
 
     async def run_flat(self, conn: AsyncConnection, flat: list[Any], *, bind_limit: int) -> None:
         """:meth:`run` for rows given concatenated: ``flat`` holds row after row, each

@@ -40,6 +40,25 @@ class SqliteTuning:
     page_size_bytes: int = 4096
     """Applies when the database file is created (SQLite fixes it then)."""
 
+    def pragmas(self, *, memory: bool) -> list[str]:
+        """The statements every new connection runs (``memory``: an in-memory database)."""
+        pragmas = [
+            f"PRAGMA page_size={self.page_size_bytes}",
+            "PRAGMA foreign_keys=ON",
+            f"PRAGMA busy_timeout={int(self.busy_timeout_s * 1000)}",
+            f"PRAGMA cache_size=-{self.cache_size_kib}",
+            "PRAGMA temp_store=MEMORY",
+        ]
+        if not memory:
+            pragmas += [
+                "PRAGMA journal_mode=WAL",
+                "PRAGMA synchronous=NORMAL",
+                f"PRAGMA wal_autocheckpoint={self.wal_autocheckpoint_pages}",
+            ]
+            if self.mmap_size_bytes:
+                pragmas.append(f"PRAGMA mmap_size={self.mmap_size_bytes}")
+        return pragmas
+
 
 def dialect_of(url: URL) -> Dialect:
     name = url.get_backend_name()
@@ -95,22 +114,7 @@ def _sqlite_engine(url: URL, tuning: SqliteTuning, *, echo: bool) -> AsyncEngine
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (see module doc)
         cursor = dbapi_connection.cursor()
-        pragmas = [
-            f"PRAGMA page_size={tuning.page_size_bytes}",
-            "PRAGMA foreign_keys=ON",
-            f"PRAGMA busy_timeout={int(tuning.busy_timeout_s * 1000)}",
-            f"PRAGMA cache_size=-{tuning.cache_size_kib}",
-            "PRAGMA temp_store=MEMORY",
-        ]
-        if not memory:
-            pragmas += [
-                "PRAGMA journal_mode=WAL",
-                "PRAGMA synchronous=NORMAL",
-                f"PRAGMA wal_autocheckpoint={tuning.wal_autocheckpoint_pages}",
-            ]
-            if tuning.mmap_size_bytes:
-                pragmas.append(f"PRAGMA mmap_size={tuning.mmap_size_bytes}")
-        for pragma in pragmas:
+        for pragma in tuning.pragmas(memory=memory):
             cursor.execute(pragma)
         cursor.close()
 
