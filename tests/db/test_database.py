@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from openchoreo_catalog.db import Database, DatabaseError, TransientDatabaseError, is_transient
 from openchoreo_catalog.db.errors import describe
 from openchoreo_catalog.db.tables.catalog import entities
+from tests.fixtures.databases import fresh_database
 
 
 def _row(uid: str) -> dict[str, str]:
@@ -186,25 +187,25 @@ async def test_from_settings_uses_backend_database(tmp_path: object) -> None:
     assert path.is_file()
 
 
-async def test_postgresql_sessions_plan_without_parallel_workers(database: Database) -> None:
+async def test_postgresql_sessions_plan_without_parallel_workers() -> None:
     """Parallel workers cost ~4 ms to start, more than the catalog's page queries take.
 
     The planner is made to favour them (no set-up or transfer cost, any table size), so the
     only thing keeping a Gather out of the plan is the service's session setting.
     """
-    if database.dialect != "postgresql":
-        pytest.skip("a PostgreSQL planner setting")
     explain = text("EXPLAIN SELECT count(*) FROM catalog_search")
-    async with database.read() as conn:
-        for setting in (
-            "parallel_setup_cost = 0",
-            "parallel_tuple_cost = 0",
-            "min_parallel_table_scan_size = 0",
-            "min_parallel_index_scan_size = 0",
-        ):
-            await conn.execute(text(f"SET LOCAL {setting}"))
-        plan = "\n".join(row[0] for row in await conn.execute(explain))
-        assert "Gather" not in plan, plan
-        await conn.execute(text("SET LOCAL max_parallel_workers_per_gather = 2"))
-        plan = "\n".join(row[0] for row in await conn.execute(explain))
-        assert "Gather" in plan, plan  # the planner would use workers if allowed
+    async with fresh_database("postgresql") as database:
+        await database.migrate()
+        async with database.read() as conn:
+            for setting in (
+                "parallel_setup_cost = 0",
+                "parallel_tuple_cost = 0",
+                "min_parallel_table_scan_size = 0",
+                "min_parallel_index_scan_size = 0",
+            ):
+                await conn.execute(text(f"SET LOCAL {setting}"))
+            plan = "\n".join(row[0] for row in await conn.execute(explain))
+            assert "Gather" not in plan, plan
+            await conn.execute(text("SET LOCAL max_parallel_workers_per_gather = 2"))
+            plan = "\n".join(row[0] for row in await conn.execute(explain))
+            assert "Gather" in plan, plan  # the planner would use workers if allowed
