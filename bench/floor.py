@@ -6,7 +6,7 @@ bookkeeping row. This script prepares N generated entities with the store's own
 ``prepare_entity`` *before* the clock starts, then writes exactly those rows into the
 service's schema (created by its migrations, opened with its PRAGMAs) with plain ``sqlite3``
 — no SQLAlchemy, no aiosqlite, no engine, no Python preparation — one transaction per page,
-in the statement shapes the store uses. What it measures is a lower bound on the CPU any
+in the statement shapes the store uses, each page's parameters built before its clock starts. What it measures is a lower bound on the CPU any
 single writer needs per entity, and so an upper bound on entities/s for this schema on this
 machine.
 
@@ -78,18 +78,24 @@ STEPS: dict[str, Step] = {
 }
 
 
-def write(conn: sqlite3.Connection, target: str, rows: Rows) -> None:
+Statement = tuple[str, list[Any], bool]
+"""SQL, its parameters, and whether they are a list of rows for ``executemany``."""
+
+
+def statements(target: str, rows: Rows) -> list[Statement]:
     """Multi-row ``INSERT`` statements as the store sends them, then the single-row tail."""
     width = len(rows[0]) if rows else 0
     group = "(" + ",".join("?" * width) + ")"
+    sent: list[Statement] = []
     start = 0
     for count in statement_sizes(len(rows), MAX_ROWS_PER_STATEMENT):
         part = rows[start : start + count]
         start += count
         flat = [value for row in part for value in row]
-        conn.execute(f"INSERT INTO {target} VALUES {','.join([group] * count)}", flat)
+        sent.append((f"INSERT INTO {target} VALUES {','.join([group] * count)}", flat, False))
     if start < len(rows):
-        conn.executemany(f"INSERT INTO {target} VALUES {group}", rows[start:])
+        sent.append((f"INSERT INTO {target} VALUES {group}", rows[start:], True))
+    return sent
 
 
 def fresh_database(directory: Path, name: str) -> sqlite3.Connection:
@@ -110,18 +116,23 @@ def fresh_database(directory: Path, name: str) -> sqlite3.Connection:
 
 
 def measure(step: Step, pages: list[list[PreparedEntity]], directory: Path, name: str) -> float:
-    """CPU seconds to write every page's rows of ``step``, a transaction per page."""
+    """CPU seconds SQLite spends writing every page's rows of ``step``, a transaction per
+    page; each page's rows and parameters are built before its clock starts."""
     conn = fresh_database(directory, name)
-    began = time.process_time()
+    seconds = 0.0
     first_id = 1
     for page in pages:
-        parts = step(page, first_id)
+        sent = [one for target, rows in step(page, first_id) for one in statements(target, rows)]
+        began = time.process_time()
         conn.execute("BEGIN IMMEDIATE")
-        for target, rows in parts:
-            write(conn, target, rows)
+        for sql, parameters, many in sent:
+            if many:
+                conn.executemany(sql, parameters)
+            else:
+                conn.execute(sql, parameters)
         conn.execute("COMMIT")
+        seconds += time.process_time() - began
         first_id += len(page)
-    seconds = time.process_time() - began
     conn.close()
     return seconds
 
